@@ -1,0 +1,45 @@
+# The two set-up commands in the README: `make demo` and `make test`. Each creates .venv and installs
+# what it needs from this repo's own files, so both work on a fresh clone.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
+
+.PHONY: demo test test-all test-bare lint format bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -U 'pip>=25.1'
+
+# Core install: enough for scanning and the demo.
+$(VENV)/.core: pyproject.toml | $(BIN)/python
+	$(PIP) install -e .
+	touch $@
+
+# Everything the default test run needs: the model extra (torch 2.13.0 CPU wheel from local disk) + dev tools.
+$(VENV)/.dev: pyproject.toml $(VENV)/.core
+	$(PIP) install -e '.[model]' --group dev
+	touch $@
+
+demo: $(VENV)/.core
+	$(BIN)/stocktake demo --out stocktake-demo
+
+test: $(VENV)/.dev
+	$(BIN)/python -m pytest -q
+
+test-all: $(VENV)/.dev
+	$(BIN)/python -m pytest -q -m ''
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+format: $(VENV)/.dev
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
+
+bench: $(VENV)/.dev
+	$(BIN)/python benchmarks/profile.py
+
+clean:
+	rm -rf $(VENV) stocktake-demo stocktake-out .stocktake .pytest_cache

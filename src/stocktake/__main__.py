@@ -1,0 +1,5 @@
+"""`python -m stocktake` runs the CLI."""
+
+from stocktake.cli import main
+
+main()

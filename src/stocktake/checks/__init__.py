@@ -1,0 +1,1 @@
+"""Checks: rules that turn profiles and drill-down queries into findings."""

@@ -1,0 +1,29 @@
+"""The click command group; each command lives in cli/commands/."""
+
+from __future__ import annotations
+
+import click
+
+from stocktake.cli.commands import catalog_cmds, demo_cmd, scan_cmd
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="stocktake")
+@click.option(
+    "--catalog",
+    envvar="STOCKTAKE_CATALOG",
+    default=None,
+    metavar="URL",
+    help="Catalog location: a SQLite path or a postgresql:// URL [default: .stocktake/catalog.db; env STOCKTAKE_CATALOG].",
+)
+@click.pass_context
+def cli(ctx: click.Context, catalog: str | None) -> None:
+    """Take stock (盘点) of the data assets behind an e-commerce search & recommendation business."""
+    ctx.obj = {"catalog": catalog}
+
+
+cli.add_command(scan_cmd.scan)
+cli.add_command(demo_cmd.demo)
+cli.add_command(catalog_cmds.assets)
+cli.add_command(catalog_cmds.show)
+cli.add_command(catalog_cmds.runs)

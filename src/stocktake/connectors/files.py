@@ -1,0 +1,614 @@
+"""Files as a source: a folder, a glob or one file of CSV/TSV, Parquet, JSON(L) or Excel.
+
+Every file becomes a DuckDB view (an Excel sheet: a registered Arrow table) in one in-memory
+connection, so profiling runs in DuckDB over the files where they lie. Read options are
+detected once, written into the view explicitly and reported on the Asset: a person can see
+each guess, and DuckDB does not re-sniff a file on every query.
+"""
+
+from __future__ import annotations
+
+import glob
+import gzip
+import itertools
+import json
+import os
+import shutil
+import tempfile
+import warnings
+import weakref
+import zipfile
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+from xml.etree.ElementTree import ParseError
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from stocktake.connectors import csv_sniff
+from stocktake.connectors.base import Connector
+from stocktake.core.errors import (
+    SourceNotFoundError,
+    StocktakeError,
+    UnreadableSourceError,
+    UnsupportedFormatError,
+)
+from stocktake.core.records import NUMERIC_TYPES, Asset, ColumnSchema, Scalar, Source
+from stocktake.engines.duckdb import DuckDBEngine
+from stocktake.engines.duckdb_types import logical_type
+
+if TYPE_CHECKING:
+    from typing import BinaryIO
+
+# Longest first, so "x.csv.gz" matches before anything shorter.
+FORMATS_BY_EXTENSION: dict[str, str] = {
+    **dict.fromkeys((".csv.gz", ".tsv.gz", ".txt.gz", ".csv", ".tsv", ".txt"), "csv"),
+    **dict.fromkeys((".parquet", ".pq"), "parquet"),
+    **dict.fromkeys((".jsonl", ".ndjson"), "jsonl"),
+    ".json": "json",
+    **dict.fromkeys((".xlsx", ".xlsm"), "excel"),
+}
+SUPPORTED_EXTENSIONS = ", ".join(FORMATS_BY_EXTENSION)
+CSV_SNIFF_ROWS = 100_000  # rows DuckDB samples to infer CSV column types
+JSON_SNIFF_RECORDS = 20_000
+_LEADING_ZERO = "'^ *[+-]?0[0-9]'"
+# A file failing with one of these is skipped (and reported) rather than ending discovery.
+_FILE_ERRORS = (StocktakeError, duckdb.Error, OSError, ValueError, EOFError, zipfile.BadZipFile, ParseError)
+
+
+def split_extension(filename: str) -> tuple[str, str] | None:
+    """('orders', '.csv.gz') for 'orders.csv.gz'; None when the format is not supported."""
+    lower = filename.lower()
+    for extension in FORMATS_BY_EXTENSION:
+        if lower.endswith(extension) and len(filename) > len(extension):
+            return filename[: -len(extension)], extension
+    return None
+
+
+def sql_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def sql_identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _sql_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{sql_literal(k)}: {sql_literal(v)}" for k, v in value.items()) + "}"
+    return sql_literal(str(value))
+
+
+def table_function(function: str, path: Path, options: dict[str, object]) -> str:
+    """`read_csv('/p.csv', delim=';', ...)` with every value escaped."""
+    args = [sql_literal(str(path)), *(f"{key}={_sql_value(value)}" for key, value in options.items())]
+    return f"{function}({', '.join(args)})"
+
+
+_BOILERPLATE = ("Original Line", "*", "Possible", "LINE ", "The search space", "file =", "^")
+
+
+def one_line(exc: BaseException, limit: int = 300) -> str:
+    """The error's first line, plus the line that explains it when DuckDB puts that second."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    if not lines:
+        return type(exc).__name__
+    detail = next((line for line in lines[1:] if not line.startswith(_BOILERPLATE)), None)
+    text = f"{lines[0]} {detail}" if detail and isinstance(exc, duckdb.Error) else lines[0]
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class _Resolved(NamedTuple):
+    files: list[tuple[Path, str]]  # (file, asset name)
+    default_name: str
+    single: bool  # spec names one file: its failure is the source's failure
+    errors: list[str]  # folders the walk could not enter
+
+
+def _resolve(spec: str) -> _Resolved:
+    path = Path(os.path.abspath(os.path.expanduser(spec)))  # absolute, '..' folded, links kept
+    try:
+        is_dir, is_file = path.is_dir(), path.is_file()
+        if is_dir:
+            os.listdir(path)  # fail now rather than halfway through a walk
+        elif is_file:
+            path.open("rb").close()
+    except PermissionError as exc:
+        raise UnreadableSourceError(f"permission denied: {spec}") from exc
+    if is_file:
+        parts = split_extension(path.name)
+        if parts is None:
+            raise UnsupportedFormatError(
+                f"unsupported file format: {spec} (supported: {SUPPORTED_EXTENSIONS})"
+            )
+        return _Resolved([(path, parts[0])], parts[0], True, [])
+    errors: list[str] = []
+    if is_dir:
+        root, found = path, []
+        for folder, subfolders, filenames in os.walk(path, onerror=lambda e: errors.append(_walk_error(e))):
+            subfolders[:] = [d for d in subfolders if not d.startswith(".")]
+            found.extend(Path(folder) / f for f in filenames)
+    elif glob.has_magic(spec):
+        found = [p for p in map(Path, glob.glob(str(path), recursive=True)) if p.is_file()]
+        if not found:
+            raise SourceNotFoundError(f"no files match {spec}")
+        # Names are relative to the folders before the first wildcard.
+        root = Path(*itertools.takewhile(lambda part: not glob.has_magic(part), path.parts[:-1]))
+    else:
+        raise SourceNotFoundError(f"no such file or directory: {spec}")
+    files = _named(root, sorted(found))
+    if not files:
+        error = SourceNotFoundError if is_dir else UnsupportedFormatError
+        raise error(f"no supported files in {spec} (supported: {SUPPORTED_EXTENSIONS})")
+    return _Resolved(files, root.resolve().name or "files", False, errors)
+
+
+def _walk_error(exc: OSError) -> str:
+    return f"{exc.filename}: {'permission denied' if isinstance(exc, PermissionError) else exc.strerror}"
+
+
+def _named(root: Path, paths: list[Path]) -> list[tuple[Path, str]]:
+    """Asset names: the path under root without extension; with it where two files collide."""
+    kept = []
+    for path in paths:
+        relative = path.relative_to(root)
+        parts = split_extension(path.name)
+        if parts is None or any(p.startswith((".", "~$")) for p in relative.parts):
+            continue  # unsupported, hidden, or an Office lock file
+        kept.append((path, (relative.parent / parts[0]).as_posix(), relative.as_posix()))
+    stems = [stem for _, stem, _ in kept]
+    return [(path, stem if stems.count(stem) == 1 else full) for path, stem, full in kept]
+
+
+def _open(path: Path, compressed: bool) -> BinaryIO:
+    return gzip.open(path, "rb") if compressed else path.open("rb")  # type: ignore[return-value]
+
+
+def _first_line_is_json(path: Path) -> bool:
+    """A '.json' file whose first line is a whole JSON value is newline-delimited."""
+    with path.open("rb") as fh:
+        line = fh.readline(1 << 20)
+    try:
+        json.loads(line)
+    except ValueError:
+        return False
+    return True
+
+
+class FilesConnector(Connector):
+    """A folder (walked recursively), a glob pattern or a single file."""
+
+    def __init__(self, spec: str, name: str | None = None) -> None:
+        self.spec = spec
+        resolved = _resolve(spec)
+        self._files, self._single = resolved.files, resolved.single
+        self.source = Source(name=name or resolved.default_name, kind="files", uri=spec)
+        self.errors: list[str] = resolved.errors  # one line per file or folder that could not be read
+        self._conn = duckdb.connect(":memory:")
+        self._conn.execute("SET enable_progress_bar = false")  # the CLI draws its own progress
+        self._engine = DuckDBEngine(self._conn)
+        self._assets: list[Asset] | None = None
+        self._counter = 0
+        self._tempdir: Path | None = None
+        self._remove_tempdir: weakref.finalize[..., None] | None = None
+        self._closed = False
+
+    def discover(self) -> list[Asset]:
+        if self._assets is None:
+            assets: list[Asset] = []
+            for path, name in self._files:
+                try:
+                    assets.extend(self._read_file(path, name))
+                except _FILE_ERRORS as exc:
+                    reason = "permission denied" if isinstance(exc, PermissionError) else one_line(exc)
+                    if self._single:
+                        raise UnreadableSourceError(f"cannot read {self.spec}: {reason}") from exc
+                    self.errors.append(f"{path}: {reason}")
+            self._assets = assets
+        return list(self._assets)
+
+    def engine(self) -> DuckDBEngine:
+        self.discover()
+        return self._engine
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._engine.close()
+            if self._remove_tempdir is not None:
+                self._remove_tempdir()
+
+    # -- shared plumbing ------------------------------------------------------------------
+    def _next_name(self) -> str:
+        self._counter += 1
+        return f"a_{self._counter:04d}"
+
+    def _scratch(self, suffix: str) -> Path:
+        """A path in a temporary folder this connector deletes on close (or when collected)."""
+        if self._tempdir is None:
+            self._tempdir = Path(tempfile.mkdtemp(prefix="stocktake-files-"))
+            self._remove_tempdir = weakref.finalize(self, shutil.rmtree, self._tempdir, True)
+        return self._tempdir / f"{self._next_name()}{suffix}"
+
+    def _count(self, source: str, columns: list[str]) -> int:
+        """Row count; counting each column too makes DuckDB convert (so validate) every value."""
+        counts = ", ".join(["count(*)", *(f"count({sql_identifier(c)})" for c in columns)])
+        row = self._conn.execute(f"SELECT {counts} FROM {source}").fetchone()
+        assert row is not None
+        return int(row[0])
+
+    def _describe(self, source: str) -> dict[str, str]:
+        rows = self._conn.execute(f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM {source})")
+        return dict(rows.fetchall())
+
+    def _asset(
+        self,
+        name: str,
+        fmt: str,
+        path: Path,
+        source: str | pa.Table,
+        row_count: int,
+        read_options: dict[str, Scalar],
+        notes: list[str],
+    ) -> Asset:
+        view = self._next_name()
+        if isinstance(source, pa.Table):
+            self._conn.register(view, source)
+        else:
+            self._conn.execute(f"CREATE VIEW {sql_identifier(view)} AS SELECT * FROM {source}")
+        relation = sql_identifier(view)
+        columns = [
+            ColumnSchema(name=column, engine_type=type_, logical_type=logical_type(type_))
+            for column, type_ in self._describe(relation).items()
+        ]
+        stat = path.stat()
+        asset = Asset(
+            id=f"{self.source.name}/{name}",
+            name=name,
+            source=self.source.name,
+            format=fmt,
+            location=str(path),
+            columns=columns,
+            row_count=row_count,
+            byte_size=stat.st_size,
+            last_modified=datetime.fromtimestamp(stat.st_mtime, tz=UTC),
+            read_options=read_options,
+            notes=notes,
+        )
+        self._engine.relations[asset.id] = relation
+        return asset
+
+    def _read_file(self, path: Path, name: str) -> list[Asset]:
+        parts = split_extension(path.name)
+        assert parts is not None  # _resolve kept only supported files
+        fmt = FORMATS_BY_EXTENSION[parts[1]]
+        if fmt == "parquet":
+            return [self._read_parquet(path, name)]
+        if fmt in {"json", "jsonl"}:
+            return [self._read_json(path, name, fmt)]
+        if fmt == "excel":
+            sheets = _read_workbook(path)
+            return [
+                self._asset(name if len(sheets) == 1 else f"{name}.{title}", "excel", path, table, *rest)
+                for title, table, *rest in sheets
+            ]
+        asset = self._read_delimited(path, name, parts[1])
+        return [asset] if asset else []
+
+    # -- Parquet and JSON ---------------------------------------------------------------
+    def _read_parquet(self, path: Path, name: str) -> Asset:
+        metadata = pq.read_metadata(path)  # the row count for free; a corrupt file fails here
+        options: dict[str, Scalar] = {
+            "row_groups": metadata.num_row_groups,
+            "created_by": metadata.created_by,
+        }
+        source = table_function("read_parquet", path, {})
+        return self._asset(name, "parquet", path, source, metadata.num_rows, options, [])
+
+    def _read_json(self, path: Path, name: str, fmt: str) -> Asset:
+        with path.open("rb") as fh:
+            head = fh.read(4096).removeprefix(b"\xef\xbb\xbf").lstrip()
+        if not head:
+            raise UnreadableSourceError("file is empty")
+        if fmt == "jsonl":
+            json_format, first = "newline_delimited", head[:1]
+        elif head.startswith(b"["):
+            json_format, first = "array", head[1:].lstrip()[:1]
+        else:
+            json_format = "newline_delimited" if _first_line_is_json(path) else "unstructured"
+            first = head[:1]
+        records = first == b"{"
+        options: dict[str, object] = {"format": json_format, "records": "true" if records else "false"}
+        notes: list[str] = []
+        source = table_function("read_json", path, {**options, "sample_size": JSON_SNIFF_RECORDS})
+        if not records:  # an array of scalars: one column, no schema to pin
+            row_count = self._count(source, [])
+        else:
+            # Pin the sampled schema so DuckDB does not re-sample on every query.
+            for sample_size in (JSON_SNIFF_RECORDS, -1):
+                sampled = table_function("read_json", path, {**options, "sample_size": sample_size})
+                columns = self._describe(sampled)
+                source = table_function("read_json", path, {**options, "columns": columns})
+                try:
+                    row_count = self._count(source, list(columns))
+                    break
+                except duckdb.Error:
+                    if sample_size == -1:
+                        raise
+                    notes.append(
+                        f"types inferred from every record: later records disagreed with the first {JSON_SNIFF_RECORDS}"
+                    )
+        read_options: dict[str, Scalar] = {"json_format": json_format, "records": records}
+        return self._asset(name, fmt, path, source, row_count, read_options, notes)
+
+    # -- delimited text -----------------------------------------------------------------
+    def _read_delimited(self, path: Path, name: str, extension: str) -> Asset | None:
+        compressed = extension.endswith(".gz")
+        with _open(path, compressed) as fh:
+            sample = fh.read(csv_sniff.SAMPLE_BYTES + 1)
+        complete = len(sample) <= csv_sniff.SAMPLE_BYTES
+        sample = sample[: csv_sniff.SAMPLE_BYTES]
+        guess = csv_sniff.detect_encoding(sample, complete)
+        text = csv_sniff.decode_sample(sample, guess, complete)
+        if not text.strip():
+            raise UnreadableSourceError("file is empty")
+        dialect = csv_sniff.sniff_dialect(
+            text, complete, preferred="\t" if extension.startswith(".tsv") else None
+        )
+        if dialect.field_count == 1 and extension.startswith(".txt") and not self._single:
+            return None  # prose (a README), not a table
+        notes: list[str] = []
+        read_path, encoding = path, guess.duckdb_encoding
+        if encoding is None:
+            read_path = self._transcode(path, compressed, guess.encoding, notes)
+            notes.insert(0, f"decoded from {guess.label} ({guess.method}); read from a temporary UTF-8 copy")
+        elif guess.encoding != "utf-8":
+            notes.append(f"decoded from {guess.label} ({guess.method})")
+        elif guess.bom:
+            notes.append("UTF-8 byte-order mark skipped")
+        options = {
+            "delim": dialect.delimiter,
+            "quote": dialect.quote,
+            "escape": dialect.escape,
+            "header": dialect.header,
+        }
+        options["encoding"] = encoding or "utf-8"
+        if compressed and read_path == path:
+            options["compression"] = "gzip"
+        if dialect.decimal_comma:
+            options["decimal_separator"] = ","
+            notes.append("numbers use a decimal comma")
+        try:
+            source, row_count, extra = self._plan_csv(read_path, options, notes)
+        except duckdb.InvalidInputException as exc:
+            if read_path != path or "unicode" not in str(exc).lower():
+                raise
+            # Valid UTF-8 in the sample but not beyond it: decode what we can, and say so.
+            read_path = self._transcode(path, compressed, "utf-8", notes)
+            options.pop("compression", None)
+            source, row_count, extra = self._plan_csv(read_path, options, notes)
+        read_options: dict[str, Scalar] = {
+            "encoding": guess.encoding,
+            "bom": guess.bom,
+            "transcoded": read_path != path,
+            "delimiter": dialect.delimiter,
+            "quote": dialect.quote,
+            "escape": dialect.escape,
+            "header": dialect.header,
+            "newline": dialect.newline,
+            "compression": "gzip" if compressed else None,
+            "decimal_separator": "," if dialect.decimal_comma else ".",
+            **extra,
+        }
+        if not dialect.header:
+            notes.append("no header row detected: columns are named column0, column1, ...")
+        self._note_text_digits(text, dialect, complete, source, notes)
+        fmt = "tsv" if dialect.delimiter == "\t" else "csv"
+        return self._asset(name, fmt, path, source, row_count, read_options, notes)
+
+    def _transcode(self, path: Path, compressed: bool, encoding: str, notes: list[str]) -> Path:
+        target = self._scratch(".csv")
+        with _open(path, compressed) as source, target.open("wb") as copy:
+            replaced = csv_sniff.transcode_to_utf8(source, copy, encoding)
+        if replaced:
+            notes.append(
+                f"{replaced} byte sequences are not valid {encoding.upper()} and were replaced by U+FFFD"
+            )
+        return target
+
+    def _plan_csv(
+        self, path: Path, options: dict[str, object], notes: list[str]
+    ) -> tuple[str, int, dict[str, Scalar]]:
+        """The pinned read_csv call, its row count, and the options DuckDB added."""
+        try:
+            return self._typed_csv(path, options, notes)
+        except duckdb.InvalidInputException as exc:
+            if "unicode" in str(exc).lower():
+                raise
+        # Rows with too few or too many fields: keep the file, padding or truncating them.
+        ragged = {**options, "null_padding": True, "strict_mode": False}
+        planned = self._typed_csv(path, ragged, notes)
+        notes.append("some rows have a different number of fields: missing ones read as NULL, extras dropped")
+        return planned[0], planned[1], {**planned[2], "null_padding": True, "strict_mode": False}
+
+    def _typed_csv(
+        self, path: Path, options: dict[str, object], notes: list[str]
+    ) -> tuple[str, int, dict[str, Scalar]]:
+        sniff = table_function("sniff_csv", path, {**options, "sample_size": CSV_SNIFF_ROWS})
+        query = f"SELECT Columns, DateFormat, TimestampFormat, SkipRows, Comment FROM {sniff}"
+        row = self._conn.execute(query).fetchone()
+        assert row is not None
+        columns: dict[str, str] = {c["name"]: c["type"] for c in row[0]}
+        formats = {k: v for k, v in (("dateformat", row[1]), ("timestampformat", row[2])) if v}
+        found: list[str] = []
+        # A preamble before the header, or comment lines: DuckDB finds them, we pin them.
+        if row[3]:
+            formats["skip"] = row[3]
+            found.append(f"the first {row[3]} lines come before the header and are skipped")
+        if row[4] and row[4] != "(empty)":
+            formats["comment"] = row[4]
+            found.append(f"lines starting with {row[4]!r} are comments and are skipped")
+        pinned = {
+            **options,
+            "auto_detect": False,
+            **{k: v for k, v in formats.items() if k in ("skip", "comment")},
+        }
+        as_text = table_function("read_csv", path, {**pinned, "columns": dict.fromkeys(columns, "VARCHAR")})
+        numeric = [c for c, t in columns.items() if logical_type(t) in NUMERIC_TYPES]
+        if numeric:  # the sample may have missed them: look at every row
+            checks = ", ".join(
+                f"min({sql_identifier(c)}) FILTER (WHERE regexp_matches({sql_identifier(c)}, {_LEADING_ZERO}))"
+                for c in numeric
+            )
+            examples = self._conn.execute(f"SELECT {checks} FROM {as_text}").fetchone() or ()
+            for column, example in zip(numeric, examples, strict=True):
+                if example is not None:
+                    columns[column] = "VARCHAR"
+                    found.append(
+                        f"column {column} kept as text: values have leading zeros (e.g. {example!r})"
+                    )
+        source = table_function("read_csv", path, {**pinned, **formats, "columns": columns})
+        extra: dict[str, Scalar] = {**formats, "all_varchar": False}
+        try:
+            row_count = self._count(source, [c for c, t in columns.items() if t != "VARCHAR"])
+        except duckdb.ConversionException as exc:
+            found.append(f"typed reading failed, so every column is read as text ({one_line(exc)})")
+            source = as_text
+            extra = {k: v for k, v in formats.items() if k in ("skip", "comment")} | {"all_varchar": True}
+            row_count = self._count(source, [])
+        notes.extend(found)
+        return source, row_count, extra
+
+    def _note_text_digits(
+        self, text: str, dialect: csv_sniff.Dialect, complete: bool, source: str, notes: list[str]
+    ) -> None:
+        """Say why digit columns that DuckDB itself kept as VARCHAR are text: leading zeros."""
+        columns = self._describe(source)
+        names = list(columns)
+        for index, example in csv_sniff.leading_zero_columns(text, dialect, complete).items():
+            if index < len(names) and columns[names[index]] == "VARCHAR":
+                said = f"column {names[index]} kept as text"
+                if not any(n.startswith(said) for n in notes):
+                    notes.append(f"{said}: values have leading zeros (e.g. {example!r})")
+
+
+# -- Excel --------------------------------------------------------------------------------
+def _read_workbook(path: Path) -> list[tuple[str, pa.Table, int, dict[str, Scalar], list[str]]]:
+    """(sheet title, table, row count, read options, notes) for each sheet holding any value."""
+    import openpyxl  # only Excel sources pay for importing it
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # openpyxl warns about workbook features it drops; values are intact
+        try:
+            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except (KeyError, InvalidFileException, zipfile.BadZipFile) as exc:
+            raise UnreadableSourceError(f"not a readable Excel workbook ({one_line(exc)})") from exc
+        try:
+            sheets = [
+                (sheet.title, _read_sheet(sheet.title, sheet.iter_rows(values_only=True)))
+                for sheet in workbook.worksheets
+            ]
+        finally:
+            workbook.close()
+    found = [(title, *sheet) for title, sheet in sheets if sheet is not None]
+    if not found:
+        raise UnreadableSourceError("no sheet holds any value")
+    return found
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _read_sheet(title: str, rows: Any) -> tuple[pa.Table, int, dict[str, Scalar], list[str]] | None:
+    """The first non-blank row is the header; blank rows are skipped, blank columns dropped."""
+    header: list[Any] | None = None
+    header_row = 0
+    data: list[tuple[Any, ...]] = []
+    blank_rows = pending_blank = 0
+    for number, row in enumerate(rows, start=1):
+        if all(_is_blank(v) for v in row):
+            pending_blank += header is not None
+            continue
+        if header is None:
+            header, header_row = list(row), number
+            continue
+        blank_rows += pending_blank  # blank rows at the end do not count
+        pending_blank = 0
+        data.append(row)
+    if header is None:
+        return None
+    notes: list[str] = []
+    width = max([len(header), *(len(r) for r in data)])
+    names = _column_names(header + [None] * (width - len(header)), notes)
+    arrays, kept = [], []
+    for index, column in enumerate(names):
+        values = [row[index] if index < len(row) else None for row in data]
+        if (index >= len(header) or header[index] is None) and all(_is_blank(v) for v in values):
+            continue  # a column with neither header nor data: formatting residue
+        arrays.append(_arrow_column(column, values, notes))
+        kept.append(column)
+    if blank_rows:
+        notes.append(f"{blank_rows} blank rows between data rows skipped")
+    options: dict[str, Scalar] = {"sheet": title, "header_row": header_row}
+    table = pa.Table.from_arrays(arrays, names=kept)
+    return table, table.num_rows, options, notes
+
+
+def _cell_text(value: Any) -> str:
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _column_names(header: list[Any], notes: list[str]) -> list[str]:
+    """Header cells as unique names; blank ones (often merged cells) become column_<position>."""
+    names: list[str] = []
+    blank = duplicated = 0
+    for position, value in enumerate(header, start=1):
+        name = "" if value is None else _cell_text(value).strip()
+        if not name:
+            name, blank = f"column_{position}", blank + 1
+        base, suffix = name, 2
+        while name in names:
+            name, suffix = f"{base}_{suffix}", suffix + 1
+        duplicated += name != base
+        names.append(name)
+    if blank:
+        notes.append(f"{blank} header cells are blank (or merged): named column_<position>")
+    if duplicated:
+        notes.append(f"{duplicated} repeated header names got a _2, _3... suffix")
+    return names
+
+
+def _arrow_column(name: str, values: list[Any], notes: list[str]) -> pa.Array:
+    """One Arrow type per column: the cells' own type when they agree, else text (and a note)."""
+    kinds = {type(v) for v in values if v is not None}
+    if not kinds or kinds == {str}:
+        return pa.array(values, pa.string())
+    if kinds == {bool}:
+        return pa.array(values, pa.bool_())
+    if kinds <= {int, float}:
+        try:
+            return pa.array(values, pa.int64() if kinds == {int} else pa.float64())
+        except (OverflowError, pa.ArrowInvalid):
+            return pa.array([None if v is None else float(v) for v in values], pa.float64())
+    if kinds <= {datetime, date}:
+        stamps = [v if v is None or isinstance(v, datetime) else datetime.combine(v, time()) for v in values]
+        if all(v is None or v.time() == time() for v in stamps):  # Excel stores dates as midnight
+            return pa.array([None if v is None else v.date() for v in stamps], pa.date32())
+        return pa.array(stamps, pa.timestamp("us"))
+    if kinds == {time}:
+        return pa.array(values, pa.time64("us"))
+    kind_names = ", ".join(sorted(k.__name__ for k in kinds))
+    notes.append(f"column {name} holds {kind_names} values: read as text")
+    return pa.array([None if v is None else _cell_text(v) for v in values], pa.string())

@@ -1,0 +1,1 @@
+"""Stocktake: take stock of the data assets behind an e-commerce search & recommendation business."""
