@@ -22,8 +22,8 @@ from stocktake.core.records import (
 from stocktake.core.vocab import CheckFamily, FindingStatus, FindingType, Severity
 
 _LAZY = {
-    "scan": "stocktake.scan:scan",
-    "ScanOptions": "stocktake.scan:ScanOptions",
+    "scan": "stocktake.pipeline:scan",
+    "ScanOptions": "stocktake.pipeline:ScanOptions",
     "write_outputs": "stocktake.outputs:write_outputs",
     "open_source": "stocktake.connectors:open_source",
     "profile_asset": "stocktake.engines.profiling:profile_asset",

@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from stocktake.scan import ProgressHook
+    from stocktake.pipeline import ProgressHook
 
 console = Console(stderr=True)  # progress and status lines
 out = Console()  # results: tables a user may pipe

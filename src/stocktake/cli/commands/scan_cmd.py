@@ -26,7 +26,7 @@ def run_scan(
     """Shared by `scan` and `demo`: scan, store in the catalog, write outputs, print a summary."""
     from stocktake.checks.profile_rules import RuleOptions
     from stocktake.outputs import write_outputs
-    from stocktake.scan import ScanOptions, scan
+    from stocktake.pipeline import ScanOptions, scan
 
     options = ScanOptions(rules=RuleOptions(as_of=as_of))
     with scan_progress(enabled=not quiet) as hook:
