@@ -41,7 +41,9 @@ def test_readme_first_screen_has_the_two_setup_commands():
     assert "make demo" in first_screen and "make test" in first_screen
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data not present: README example reads the Olist sample")
+@pytest.mark.skipif(
+    not SHARED.is_dir(), reason="../shared/data not present: README example reads the Olist sample"
+)
 def test_readme_python_example_runs(tmp_path, monkeypatch):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     (code,) = re.findall(r"```python\n(.*?)```", readme, re.S)
