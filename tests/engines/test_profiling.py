@@ -42,11 +42,15 @@ def test_profile_metrics_on_small_table_are_exact():
     assert p["id"].top_values == []  # unique column: every count would be 1
 
 
-def test_big_tables_switch_to_approximate_metrics():
+def test_big_tables_use_estimates_only_for_near_unique_columns():
     p = profiles_of("SELECT i AS id, i % 7 AS k FROM range(5000) r(i)", exact_row_limit=1000)
-    assert not p["id"].distinct_exact and not p["k"].quantiles_exact
-    assert p["id"].distinct_count == pytest.approx(5000, rel=0.1)
-    assert p["id"].top_values  # still computed: heavy hitters matter on big tables
+    near_unique, grouped = p["id"], p["k"]
+    assert not near_unique.distinct_exact and not near_unique.quantiles_exact
+    assert near_unique.distinct_count == pytest.approx(5000, rel=0.1)
+    assert near_unique.top_values == []  # a GROUP BY over unique values costs more than it tells
+    # A low-cardinality column is read from its groups: exact even on a big table.
+    assert grouped.distinct_exact and grouped.quantiles_exact and grouped.distinct_count == 7
+    assert grouped.quantiles["p50"] == 3 and grouped.top_values[0].count == 715
 
 
 def test_null_like_tokens_are_broken_down():

@@ -28,6 +28,8 @@ class Engine(ABC):
     regexp_replace: ClassVar[bool] = True
     stddev: ClassVar[bool] = True
     filter_clause: ClassVar[bool] = False  # supports agg(...) FILTER (WHERE ...)
+    # Profiles a column from one materialised GROUP BY (see engines/profile_grouped.py).
+    grouped_profiles: ClassVar[bool] = False
 
     @abstractmethod
     def relation(self, asset: Asset) -> str:

@@ -22,6 +22,7 @@ class DuckDBEngine(Engine):
     approx_quantiles: ClassVar[bool] = True
     regexp_replace: ClassVar[bool] = True
     filter_clause: ClassVar[bool] = True
+    grouped_profiles: ClassVar[bool] = True
 
     def __init__(self, conn: duckdb.DuckDBPyConnection, relations: dict[str, str] | None = None) -> None:
         self.conn = conn

@@ -31,6 +31,7 @@ from stocktake.core.records import (
     ValueCount,
 )
 from stocktake.core.vocab import NULL_LIKE_TOKENS, PROFILE_QUANTILES
+from stocktake.engines.profile_grouped import fill_from_groups
 
 if TYPE_CHECKING:
     from stocktake.core.records import Asset, ColumnSchema
@@ -46,6 +47,8 @@ class ProfileOptions:
     exact_row_limit: int = 1_000_000
     pattern_sample_rows: int = 100_000
     max_days: int = 3_660  # per-day counts are skipped for columns spanning more days
+    # On big tables, columns with at least this share of distinct values skip the grouped path.
+    near_unique_share: float = 0.5
 
 
 def quote_duckdb(identifier: str) -> str:
@@ -133,19 +136,25 @@ class Profiler:
         slot = {"non_null": query.add(f"COUNT({q})")}
         if lt == "binary" or lt == "other":
             return slot
-        exact = small or not self.engine.approx_distinct
-        slot["distinct_exact" if exact else "distinct"] = query.add(
-            f"COUNT(DISTINCT {q})" if exact else f"APPROX_COUNT_DISTINCT({q})"
-        )
+        grouped = self.engine.grouped_profiles
+        if grouped and not small:
+            # Exact counts come from the per-column groups; this estimate decides who gets grouped.
+            slot["distinct"] = query.add(f"APPROX_COUNT_DISTINCT({q})")
+        elif not grouped:
+            exact = small or not self.engine.approx_distinct
+            slot["distinct_exact" if exact else "distinct"] = query.add(
+                f"COUNT(DISTINCT {q})" if exact else f"APPROX_COUNT_DISTINCT({q})"
+            )
         value = f"CAST({q} AS INTEGER)" if lt == "boolean" else q
         slot["min"] = query.add(f"MIN({value})")
         slot["max"] = query.add(f"MAX({value})")
         if lt == "string":
             text = f"CAST({q} AS VARCHAR)"  # uuid / enum columns reject string functions in PostgreSQL
-            tokens = ", ".join(sql_literal(t) for t in NULL_LIKE_TOKENS)
-            slot["null_like"] = query.add(
-                f"SUM(CASE WHEN LOWER(TRIM({text})) IN ({tokens}) THEN 1 ELSE 0 END)"
-            )
+            if not grouped:
+                tokens = ", ".join(sql_literal(t) for t in NULL_LIKE_TOKENS)
+                slot["null_like"] = query.add(
+                    f"SUM(CASE WHEN LOWER(TRIM({text})) IN ({tokens}) THEN 1 ELSE 0 END)"
+                )
             slot["len_min"] = query.add(f"MIN(LENGTH({text}))")
             slot["len_max"] = query.add(f"MAX(LENGTH({text}))")
             slot["len_mean"] = query.add(f"AVG(CAST(LENGTH({text}) AS DOUBLE))")
@@ -155,12 +164,6 @@ class Profiler:
             slot["std"] = query.add(f"STDDEV_SAMP({as_double})")
             slot["zero"] = query.add(f"SUM(CASE WHEN {q} = 0 THEN 1 ELSE 0 END)")
             slot["negative"] = query.add(f"SUM(CASE WHEN {q} < 0 THEN 1 ELSE 0 END)")
-            if self.engine.quantiles == "aggregate":
-                qs = ", ".join(repr(x) for x in PROFILE_QUANTILES)
-                if small or not self.engine.approx_quantiles:
-                    slot["quantiles_exact"] = query.add(f"QUANTILE_DISC({q}, [{qs}])")
-                else:
-                    slot["quantiles_approx"] = query.add(f"APPROX_QUANTILE({q}, [{qs}])")
         return slot
 
     def _read_aggregates(
@@ -201,28 +204,26 @@ class Profiler:
             prof.std = _float_or_none(get("std"))
             prof.zero_count = int(get("zero") or 0)
             prof.negative_count = int(get("negative") or 0)
-            values = get("quantiles_exact")
-            if "quantiles_approx" in slot:
-                values = get("quantiles_approx")
-                prof.quantiles_exact = False
-            if values is not None:
-                prof.quantiles = {
-                    _qkey(q): to_scalar(v) for q, v in zip(PROFILE_QUANTILES, values, strict=True)
-                }
         return prof
 
     def _fill_details(self, asset: Asset, col: ColumnSchema, prof: ColumnProfile, small: bool) -> None:
         if prof.non_null_count == 0 or col.logical_type in {"binary", "other"}:
             return
+        n = prof.non_null_count
+        near_unique = (prof.distinct_count or 0) >= self.options.near_unique_share * n
+        if self.engine.grouped_profiles and (small or not near_unique):
+            fill_from_groups(self.engine, asset, col, prof, self.options)
+            return
+        # Row-wise queries: engines without the grouped path, and near-unique columns of big tables.
         q = quote_duckdb(col.name)
-        if prof.null_like:
-            prof.null_like = self._null_like_breakdown(asset, q)
-        if col.logical_type in NUMERIC_TYPES and not prof.quantiles:
-            prof.quantiles = self._offset_quantiles(asset, col, q, prof.non_null_count)
-        if prof.distinct_count != prof.non_null_count or not small:
-            prof.top_values = self._top_values(asset, col, q)
         if col.logical_type == "string":
-            prof.patterns, prof.patterns_sampled_rows = self._patterns(asset, col, prof.non_null_count)
+            if prof.null_like or self.engine.grouped_profiles:  # pass 1 counted them where not grouped
+                prof.null_like = self._null_like_breakdown(asset, q)
+            prof.patterns, prof.patterns_sampled_rows = self._patterns(asset, col, n)
+        if col.logical_type in NUMERIC_TYPES:
+            prof.quantiles, prof.quantiles_exact = self._quantiles(asset, col, q, n, small)
+        if not self.engine.grouped_profiles and (prof.distinct_count != n or not small):
+            prof.top_values = self._top_values(asset, col, q)
         if col.logical_type in TEMPORAL_TYPES:
             prof.per_day = self._per_day(asset, q)
 
@@ -235,14 +236,26 @@ class Profiler:
         )
         return {str(token): int(n) for token, n in sorted(rows, key=lambda r: str(r[0]))}
 
-    def _offset_quantiles(self, asset: Asset, col: ColumnSchema, q: str, n: int) -> dict[str, Scalar]:
+    def _quantiles(
+        self, asset: Asset, col: ColumnSchema, q: str, n: int, small: bool
+    ) -> tuple[dict[str, Scalar], bool]:
+        """(quantiles, exact): an aggregate where the engine has one, else one ORDER BY ... OFFSET each."""
+        if self.engine.quantiles == "aggregate":
+            approx = self.engine.approx_quantiles and not small
+            fn = "APPROX_QUANTILE" if approx else "QUANTILE_DISC"
+            qs = ", ".join(repr(x) for x in PROFILE_QUANTILES)
+            (values,) = self._run(f"SELECT {fn}({q}, [{qs}]) FROM {REL}", asset)[0]
+            return {
+                _qkey(x): _normalise(v, col.logical_type)
+                for x, v in zip(PROFILE_QUANTILES, values, strict=True)
+            }, not approx
         if self.engine.quantiles == "within_group":
             items = ", ".join(
                 f"PERCENTILE_DISC({x}) WITHIN GROUP (ORDER BY {self.engine.quote(col.name)})"
                 for x in PROFILE_QUANTILES
             )
             row = self.engine.execute(f"SELECT {items} FROM {self.engine.relation(asset)}")[1][0]
-            return {_qkey(x): to_scalar(v) for x, v in zip(PROFILE_QUANTILES, row, strict=True)}
+            return {_qkey(x): to_scalar(v) for x, v in zip(PROFILE_QUANTILES, row, strict=True)}, True
         out: dict[str, Scalar] = {}
         for x in PROFILE_QUANTILES:
             idx = quantile_index(x, n)
@@ -250,7 +263,7 @@ class Profiler:
                 f"SELECT {q} FROM {REL} WHERE {q} IS NOT NULL ORDER BY {q} LIMIT 1 OFFSET {idx}", asset
             )
             out[_qkey(x)] = to_scalar(rows[0][0]) if rows else None
-        return out
+        return out, True
 
     def _top_values(self, asset: Asset, col: ColumnSchema, q: str) -> list[ValueCount]:
         value = f"CAST({q} AS INTEGER)" if col.logical_type == "boolean" else q
