@@ -93,3 +93,25 @@ def test_console_script_runs_as_a_process(tmp_path, shop):
         timeout=120,
     )
     assert bad.returncode == 3 and "Traceback" not in bad.stderr
+
+
+def test_clean_writes_copy_and_change_log_and_leaves_source(capsys, tmp_path):
+    folder = tmp_path / "feeds"
+    folder.mkdir()
+    src = folder / "sellers.csv"
+    src.write_text(
+        "seller_id,zip_code,city\n1,4195,ＳＡＯ  PAULO\n2,01310,rio\n2,01310,rio\n3,22041,rio\n",
+        encoding="utf-8",
+    )
+    before = src.read_bytes()
+    catalog = str(tmp_path / "c.db")
+    assert (
+        run_cli(capsys, "--catalog", catalog, "scan", str(folder), "--out", str(tmp_path / "o"), "-q")[0] == 0
+    )
+    out = tmp_path / "clean.csv"
+    code, _, err = run_cli(capsys, "--catalog", catalog, "clean", "sellers", "--out", str(out))
+    assert code == 0, err
+    assert src.read_bytes() == before
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[1:] == ["1,04195,SAO PAULO", "2,01310,rio", "3,22041,rio"]
+    assert "04195" in (tmp_path / "clean.csv.changes.csv").read_text(encoding="utf-8")

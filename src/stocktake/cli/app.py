@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from stocktake.cli.commands import catalog_cmds, demo_cmd, scan_cmd
+from stocktake.cli.commands import catalog_cmds, clean_cmd, demo_cmd, scan_cmd
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -27,3 +27,4 @@ cli.add_command(demo_cmd.demo)
 cli.add_command(catalog_cmds.assets)
 cli.add_command(catalog_cmds.show)
 cli.add_command(catalog_cmds.runs)
+cli.add_command(clean_cmd.clean)
