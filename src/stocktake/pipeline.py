@@ -10,18 +10,28 @@ from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
 
+from stocktake.checks.conflicts import cross_source_conflicts
 from stocktake.checks.impact import add_impact
 from stocktake.checks.key_types import key_type_findings
 from stocktake.checks.orphans import orphan_findings
 from stocktake.checks.profile_rules import RuleOptions, findings_from_profiles
+from stocktake.checks.run import run_checks
+from stocktake.checks.spelling import spelling_variant_findings
+from stocktake.checks.suggest import keep_confirmed, suggest_checks
 from stocktake.connectors import open_source
 from stocktake.core.errors import StocktakeError
-from stocktake.core.records import Run
+from stocktake.core.records import Finding, Impact, RowSet, Run
+from stocktake.core.vocab import FAMILY_OF_TYPE, FindingType, Severity
 from stocktake.engines.profiling import ProfileOptions, profile_asset
 from stocktake.semantics import discover_relationships
 
 if TYPE_CHECKING:
+    from stocktake.checks.contract_yaml import Contract
+    from stocktake.checks.run import CheckResult
+    from stocktake.checks.suggest import Suggestion
     from stocktake.connectors.base import Connector
+    from stocktake.core.checks import BaseCheck
+    from stocktake.core.records import Asset
     from stocktake.engines.base import Engine
 
 # progress(stage, done, total, label): called as work advances; the CLI draws bars from it.
@@ -45,6 +55,26 @@ class ScanOptions:
     rules: RuleOptions = field(default_factory=RuleOptions)
     findings: bool = True
     relationships: bool = True
+    suggest: bool = True  # run checks proposed from the profiles (stocktake.checks.suggest)
+    contract: Contract | None = None  # declared checks, owners and expected assets
+
+
+@dataclass
+class ScanOutcome:
+    """A run plus what its checks said; `scan` hands back just the run."""
+
+    run: Run
+    check_results: list[CheckResult] = field(default_factory=list)
+    suggestions: list[Suggestion] = field(default_factory=list)  # the ones the data confirmed
+
+    @property
+    def failed_fail_level(self) -> list[CheckResult]:
+        """Fail-level checks that failed or could not run: `stocktake check` exits 1 on these."""
+        return [
+            r
+            for r in self.check_results
+            if r.status != "passed" and r.check.severity in (Severity.ERROR, Severity.CRITICAL)
+        ]
 
 
 def _one_line(exc: Exception) -> str:
@@ -57,6 +87,15 @@ def scan(
     options: ScanOptions | None = None,
     progress: ProgressHook | None = None,
 ) -> Run:
+    """Take stock of `sources` (paths, globs or database URLs) and return the run; see scan_with_checks."""
+    return scan_with_checks(sources, options, progress).run
+
+
+def scan_with_checks(
+    sources: Sequence[str],
+    options: ScanOptions | None = None,
+    progress: ProgressHook | None = None,
+) -> ScanOutcome:
     """Take stock of `sources` (paths, globs or database URLs) and return the run.
 
     A source that cannot be opened raises a StocktakeError (a user mistake); an asset that
@@ -67,6 +106,7 @@ def scan(
     notify = progress or (lambda *_: None)
     started = datetime.now(UTC)
     run = Run(id=new_run_id(started), started_at=started, code_version=code_version())
+    outcome = ScanOutcome(run)
     with ExitStack() as stack:
         engines: dict[str, Engine] = {}
         for spec in sources:
@@ -81,14 +121,24 @@ def scan(
             if opts.findings:
                 run.findings.extend(orphan_findings(run.relationships, run.assets, run.profiles, engines))
                 run.findings.extend(key_type_findings(run.relationships, run.assets))
+                run.findings.extend(
+                    cross_source_conflicts(
+                        run.relationships, run.assets, run.profiles, engines, notes=run.errors
+                    )
+                )
             notify("relate", 1, 1, f"{len(run.relationships)} relationships")
+        if opts.findings and run.assets:
+            run.findings.extend(spelling_variant_findings(run.assets, run.profiles, engines))
+        if opts.findings and (opts.suggest or opts.contract is not None):
+            # Before impact: check findings get their downstream impact like the others.
+            _run_checks(outcome, engines, opts, notify)
         if opts.findings and run.relationships:
             rows = {a.id: a.row_count or 0 for a in run.assets}
             run.findings = add_impact(
                 run.findings, run.relationships, rows, assets=run.assets, engines_by_source=engines
             )
     run.finished_at = datetime.now(UTC)
-    return run
+    return outcome
 
 
 def _unique_source_name(connector: Connector, engines: dict[str, Engine]) -> None:
@@ -121,3 +171,113 @@ def _profile_source(
         run.findings.extend(findings)
     notify("profile", len(assets), len(assets), connector.source.name)
     return engine
+
+
+# -- checks: suggested and declared -------------------------------------------------------------
+def _run_checks(
+    outcome: ScanOutcome, engines: dict[str, Engine], opts: ScanOptions, notify: ProgressHook
+) -> None:
+    run = outcome.run
+    declared = _apply_contract(run, opts.contract) if opts.contract is not None else []
+    suggested = suggest_checks(run.assets, run.profiles, run.relationships) if opts.suggest else []
+    # A declared check replaces a suggested one with the same name, or the same kind and columns.
+    taken = {c.name for c, _ in declared} | {_identity(c, a) for c, a in declared}
+    planned = list(declared)
+    kept: list[Suggestion] = []
+    for check, why in suggested:
+        asset = _resolve(run.assets, check.asset)
+        if asset is not None and check.name not in taken and _identity(check, asset) not in taken:
+            planned.append((check, asset))
+            kept.append((check, why))
+    by_source: dict[str, list[BaseCheck]] = {}
+    for check, asset in planned:
+        by_source.setdefault(asset.source, []).append(check)
+    results: list[CheckResult] = []
+    for i, (source, checks) in enumerate(by_source.items()):
+        notify("check", i, len(by_source), f"{len(checks)} checks on {source}")
+        mine = [a for a in run.assets if a.source == source]
+        assets_by_name = {a.name: a for a in mine} | {a.id: a for a in mine}
+        try:
+            results += run_checks(engines[source], assets_by_name, checks, opts.rules.as_of, run.profiles)
+        except StocktakeError as exc:  # e.g. two declared checks with one name
+            run.errors.append(f"checks on {source}: {_one_line(exc)}")
+    notify("check", len(by_source), len(by_source), f"{len(results)} checks")
+    outcome.suggestions = keep_confirmed(kept, results)
+    confirmed = {c.name for c, _ in outcome.suggestions}
+    # A suggestion the data breaks too often is not a rule: neither its result nor its finding stays.
+    outcome.check_results = [r for r in results if r.check.origin != "suggested" or r.check.name in confirmed]
+    seen = {(f.asset, f.type, c) for f in run.findings for c in f.columns}
+    for result in outcome.check_results:
+        if result.error:
+            run.errors.append(f"check {result.check.name}: {result.error}")
+        finding = result.finding
+        if finding is None:
+            continue
+        # A suggested check that re-finds what a profile rule already reported adds nothing.
+        if result.check.origin == "suggested" and any(
+            (finding.asset, finding.type, c) in seen for c in finding.columns
+        ):
+            continue
+        run.findings.append(finding)
+
+
+def _identity(check: BaseCheck, asset: Asset) -> str:
+    return f"{check.kind}:{asset.id}:{','.join(check.checked_columns)}:{check.other_asset or ''}"
+
+
+def _resolve(assets: Sequence[Asset], key: str) -> Asset | None:
+    """The asset a contract key names: its id, else its name when only one asset has it."""
+    by_id = [a for a in assets if a.id == key]
+    by_name = [a for a in assets if a.name == key]
+    matches = by_id or by_name
+    return matches[0] if len(matches) == 1 else None
+
+
+def _apply_contract(run: Run, contract: Contract) -> list[tuple[BaseCheck, Asset]]:
+    """Owners and domains onto assets, completeness findings; the declared checks with their asset."""
+    planned: list[tuple[BaseCheck, Asset]] = []
+    for key, dataset in contract.datasets.items():
+        asset = _resolve(run.assets, key)
+        if asset is None:
+            if key not in contract.expected_assets:  # an expected one gets a finding below
+                several = sum(a.name == key for a in run.assets) > 1
+                why = "names several assets; use its id" if several else "matches no scanned asset"
+                run.errors.append(f"{contract.path}:{dataset.line}: datasets.{key}: {why}")
+            continue
+        asset.owner = dataset.owner or asset.owner
+        asset.domain = dataset.domain or asset.domain
+        if dataset.description:
+            asset.notes.append(f"contract: {dataset.description}")
+        present = {c.name for c in asset.columns}
+        for column in dataset.required_columns:
+            if column not in present:
+                reason = f"column {column} required by the contract is not in {asset.name}"
+                run.findings.append(
+                    _contract_finding(
+                        asset.id, [column], FindingType.MISSING_VALUES, reason, asset.row_count or 0
+                    )
+                )
+        planned += [(check, asset) for check in dataset.checks]
+    for key in contract.expected_assets:
+        if _resolve(run.assets, key) is None:
+            reason = f"asset {key} expected by the contract was not found"
+            run.findings.append(_contract_finding(key, [], FindingType.MISSING_PARTITION, reason, 0))
+    return planned
+
+
+def _contract_finding(asset: str, columns: list[str], type_: FindingType, reason: str, rows: int) -> Finding:
+    check = f"contract:{asset}:{','.join(columns)}"
+    return Finding(
+        id=Finding.make_id(asset, columns, type_, check),
+        asset=asset,
+        columns=columns,
+        family=FAMILY_OF_TYPE[type_],
+        type=type_,
+        severity=Severity.WARNING,
+        reason=reason,
+        rows=RowSet(count=rows, share=1.0 if rows else 0.0),
+        impact=Impact(rows=rows, share=1.0 if rows else 0.0),
+        evidence={"rule": "declared in the contract"},
+        score=1.0,
+        check=check,
+    )

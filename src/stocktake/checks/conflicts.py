@@ -77,10 +77,17 @@ def _snake(name: str) -> str:
     return re.sub(r"[^0-9a-z]+", "_", name.lower()).strip("_")
 
 
+# Codes compared exactly as text even when one source stores them as numbers: a zip code that lost
+# its leading zeros ('4195' vs '04195') is a real disagreement, not a rounding difference.
+_CODE_NAME = re.compile(r"(zip|postal|postcode|cep|_code|code_|prefix)", re.IGNORECASE)
+
+
 def _kind(logical_type: str, name: str = "") -> Kind | None:
     """How two values of a column are compared: identifiers exactly (as text), numbers with a
     tolerance, other text after normalisation; times and booleans are not compared."""
-    if looks_like_identifier(name) and (logical_type in NUMERIC_TYPES or logical_type == "string"):
+    if (looks_like_identifier(name) or _CODE_NAME.search(name)) and (
+        logical_type in NUMERIC_TYPES or logical_type == "string"
+    ):
         return "identifier"
     if logical_type in NUMERIC_TYPES:
         return "number"
@@ -298,7 +305,8 @@ def _compare(
         f"COUNT(*) FILTER (WHERE c{i} IS NOT NULL AND p{i} IS NOT NULL), COUNT(*) FILTER (WHERE {cond})"
         for i, cond in enumerate(conditions)
     )
-    counts = conn.execute(f"SELECT {counts_sql} FROM {joined}").fetchone() or ()
+    # fetchall, not fetchone: DuckDB refuses new work on a connection with an unfinished result.
+    counts = next(iter(conn.execute(f"SELECT {counts_sql} FROM {joined}").fetchall()), ())
     out = []
     for i, pair in enumerate(pairs):
         compared, conflicting = int(counts[2 * i] or 0), int(counts[2 * i + 1] or 0)
@@ -328,7 +336,7 @@ def _usual_ratio(
     row = conn.execute(
         f"SELECT COUNT(*), quantile_cont(c{i} / p{i}, 0.1), quantile_cont(c{i} / p{i}, 0.9) "
         f"FROM {joined} WHERE c{i} > 0 AND p{i} > 0"
-    ).fetchone()
+    ).fetchall()[0]
     n, lo, hi = row if row else (0, None, None)
     if n < MIN_RATIO_SAMPLE or lo is None or hi is None or hi / lo > MAX_RATIO_SPREAD:
         return (1.0, 1.0)

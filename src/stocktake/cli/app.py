@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from stocktake.cli.commands import catalog_cmds, clean_cmd, demo_cmd, scan_cmd
+from stocktake.cli.commands import catalog_cmds, check_cmds, clean_cmd, demo_cmd, scan_cmd
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -24,6 +24,8 @@ def cli(ctx: click.Context, catalog: str | None) -> None:
 
 cli.add_command(scan_cmd.scan)
 cli.add_command(demo_cmd.demo)
+cli.add_command(check_cmds.suggest)
+cli.add_command(check_cmds.check)
 cli.add_command(catalog_cmds.assets)
 cli.add_command(catalog_cmds.show)
 cli.add_command(catalog_cmds.runs)

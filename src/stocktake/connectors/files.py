@@ -239,7 +239,7 @@ class FilesConnector(Connector):
     def _count(self, source: str, columns: list[str]) -> int:
         """Row count; counting each column too makes DuckDB convert (so validate) every value."""
         counts = ", ".join(["count(*)", *(f"count({sql_identifier(c)})" for c in columns)])
-        row = self._conn.execute(f"SELECT {counts} FROM {source}").fetchone()
+        row = next(iter(self._conn.execute(f"SELECT {counts} FROM {source}").fetchall()), None)
         assert row is not None
         return int(row[0])
 
@@ -442,7 +442,7 @@ class FilesConnector(Connector):
     ) -> tuple[str, int, dict[str, Scalar]]:
         sniff = table_function("sniff_csv", path, {**options, "sample_size": CSV_SNIFF_ROWS})
         query = f"SELECT Columns, DateFormat, TimestampFormat, SkipRows, Comment FROM {sniff}"
-        row = self._conn.execute(query).fetchone()
+        row = next(iter(self._conn.execute(query).fetchall()), None)
         assert row is not None
         columns: dict[str, str] = {c["name"]: c["type"] for c in row[0]}
         formats = {k: v for k, v in (("dateformat", row[1]), ("timestampformat", row[2])) if v}
@@ -466,7 +466,7 @@ class FilesConnector(Connector):
                 f"min({sql_identifier(c)}) FILTER (WHERE regexp_matches({sql_identifier(c)}, {_LEADING_ZERO}))"
                 for c in numeric
             )
-            examples = self._conn.execute(f"SELECT {checks} FROM {as_text}").fetchone() or ()
+            examples = next(iter(self._conn.execute(f"SELECT {checks} FROM {as_text}").fetchall()), ())
             for column, example in zip(numeric, examples, strict=True):
                 if example is not None:
                     columns[column] = "VARCHAR"

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from stocktake.cli.progress import console, scan_progress
 
+if TYPE_CHECKING:
+    from stocktake.pipeline import ScanOutcome
 
-def parse_as_of(value: str | None) -> datetime:
+
+def parse_as_of(value: str | None) -> datetime | None:
+    """None when not given: the contract's as_of, else now, applies."""
     if not value:
-        return datetime.now(UTC)
+        return None
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError as exc:
@@ -21,16 +26,45 @@ def parse_as_of(value: str | None) -> datetime:
 
 
 def run_scan(
-    sources: list[str], out: Path, catalog_url: str | None, save: bool, as_of: datetime, quiet: bool
+    sources: list[str],
+    out: Path,
+    catalog_url: str | None,
+    save: bool,
+    as_of: datetime | None,
+    quiet: bool,
+    config: Path | None = None,
+    suggest: bool = True,
 ) -> object:
-    """Shared by `scan` and `demo`: scan, store in the catalog, write outputs, print a summary."""
+    """Shared by `scan`, `check` and `demo`: scan, store in the catalog, write outputs, print a summary.
+
+    Returns the run; with `config` (a contract file) it is read and validated before anything is
+    scanned or stored. run_scan_outcome also hands back the check results.
+    """
+    return run_scan_outcome(sources, out, catalog_url, save, as_of, quiet, config, suggest).run
+
+
+def run_scan_outcome(
+    sources: list[str],
+    out: Path,
+    catalog_url: str | None,
+    save: bool,
+    as_of: datetime | None,
+    quiet: bool,
+    config: Path | None = None,
+    suggest: bool = True,
+) -> ScanOutcome:
+    """run_scan, handing back the check results too."""
+    from stocktake.checks.contract_yaml import load_contract
     from stocktake.checks.profile_rules import RuleOptions
     from stocktake.outputs import write_outputs
-    from stocktake.pipeline import ScanOptions, scan
+    from stocktake.pipeline import ScanOptions, scan_with_checks
 
-    options = ScanOptions(rules=RuleOptions(as_of=as_of))
+    contract = load_contract(config) if config is not None else None  # a bad contract stops here
+    moment = as_of or (contract.as_of if contract and contract.as_of else None) or datetime.now(UTC)
+    options = ScanOptions(rules=RuleOptions(as_of=moment), suggest=suggest, contract=contract)
     with scan_progress(enabled=not quiet) as hook:
-        run = scan(sources, options, progress=hook)
+        outcome = scan_with_checks(sources, options, progress=hook)
+    run = outcome.run
     if save:
         from stocktake.catalog import Catalog
 
@@ -46,7 +80,17 @@ def run_scan(
             console.print(f"  [yellow]skipped[/] {err}")
         for p in paths:
             console.print(f"  wrote {p}")
-    return run
+    return outcome
+
+
+CONFIG_OPTION = click.option(
+    "--config",
+    "config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="A contract (stocktake.yml): declared checks, owners, expected assets; see docs/contracts.md.",
+)
 
 
 @click.command()
@@ -67,9 +111,16 @@ def run_scan(
     help="Treat this ISO time as 'now' for freshness and future-timestamp checks [default: now].",
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars or summary.")
+@CONFIG_OPTION
 @click.pass_context
 def scan(
-    ctx: click.Context, sources: tuple[str, ...], out: Path, no_catalog: bool, as_of: str | None, quiet: bool
+    ctx: click.Context,
+    sources: tuple[str, ...],
+    out: Path,
+    no_catalog: bool,
+    as_of: str | None,
+    quiet: bool,
+    config: Path | None,
 ) -> None:
     """Discover, profile and check every asset in SOURCE... (folders, globs, files, database URLs).
 
@@ -78,4 +129,4 @@ def scan(
       stocktake scan data/ --out out/
       stocktake scan shop.sqlite 'postgresql://me@db/shop?schema=sales' lake/*.parquet
     """
-    run_scan(list(sources), out, ctx.obj["catalog"], not no_catalog, parse_as_of(as_of), quiet)
+    run_scan(list(sources), out, ctx.obj["catalog"], not no_catalog, parse_as_of(as_of), quiet, config)
