@@ -9,7 +9,7 @@ import click
 from rich.table import Table
 
 from stocktake.cli import progress
-from stocktake.cli.commands.scan_cmd import run_scan
+from stocktake.cli.commands.scan_cmd import run_scan_outcome
 from stocktake.cli.progress import console
 
 
@@ -40,10 +40,10 @@ def demo(ctx: click.Context, out: Path, rows: int, seed: int, no_catalog: bool) 
     truth = load_truth(layout.truth_path)
     as_of = datetime.fromisoformat(str(truth.as_of))
     as_of = as_of if as_of.tzinfo else as_of.replace(tzinfo=UTC)
-    run = run_scan(
+    run = run_scan_outcome(
         list(layout.sources), out / "report", ctx.obj["catalog"], not no_catalog, as_of, quiet=False
-    )
-    scores = evaluate_findings(truth, run.findings)  # type: ignore[attr-defined]
+    ).run
+    scores = evaluate_findings(truth, run.findings)
     table = Table(title="Planted problems found (precision / recall per type)")
     for col in ("type", "planted", "flagged", "precision", "recall"):
         table.add_column(col, justify="left" if col == "type" else "right")

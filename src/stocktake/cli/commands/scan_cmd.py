@@ -25,24 +25,6 @@ def parse_as_of(value: str | None) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def run_scan(
-    sources: list[str],
-    out: Path,
-    catalog_url: str | None,
-    save: bool,
-    as_of: datetime | None,
-    quiet: bool,
-    config: Path | None = None,
-    suggest: bool = True,
-) -> object:
-    """Shared by `scan`, `check` and `demo`: scan, store in the catalog, write outputs, print a summary.
-
-    Returns the run; with `config` (a contract file) it is read and validated before anything is
-    scanned or stored. run_scan_outcome also hands back the check results.
-    """
-    return run_scan_outcome(sources, out, catalog_url, save, as_of, quiet, config, suggest).run
-
-
 def run_scan_outcome(
     sources: list[str],
     out: Path,
@@ -53,7 +35,11 @@ def run_scan_outcome(
     config: Path | None = None,
     suggest: bool = True,
 ) -> ScanOutcome:
-    """run_scan, handing back the check results too."""
+    """Shared by `scan`, `check` and `demo`: scan, store in the catalog, write outputs, print a summary.
+
+    With `config` (a contract file), the contract is read and validated before anything is
+    scanned or stored. Returns the run with its check results.
+    """
     from stocktake.checks.contract_yaml import load_contract
     from stocktake.checks.profile_rules import RuleOptions
     from stocktake.outputs import write_outputs
@@ -129,4 +115,6 @@ def scan(
       stocktake scan data/ --out out/
       stocktake scan shop.sqlite 'postgresql://me@db/shop?schema=sales' lake/*.parquet
     """
-    run_scan(list(sources), out, ctx.obj["catalog"], not no_catalog, parse_as_of(as_of), quiet, config)
+    run_scan_outcome(
+        list(sources), out, ctx.obj["catalog"], not no_catalog, parse_as_of(as_of), quiet, config
+    )
