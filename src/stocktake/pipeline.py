@@ -24,6 +24,7 @@ from stocktake.core.records import Finding, Impact, RowSet, Run
 from stocktake.core.vocab import FAMILY_OF_TYPE, FindingType, Severity
 from stocktake.engines.profiling import ProfileOptions, profile_asset
 from stocktake.semantics import discover_relationships
+from stocktake.semantics.pii_columns import PII_COLUMN_CHECK, pii_findings
 
 if TYPE_CHECKING:
     from stocktake.checks.contract_yaml import Contract
@@ -161,6 +162,10 @@ def _profile_source(
         try:
             profiles = profile_asset(engine, asset, opts.profile)
             findings = findings_from_profiles(engine, asset, profiles, opts.rules) if opts.findings else []
+            # Tags PII columns on their profiles (the inventory); only PII where it does not belong
+            # (inside free text) is a finding: an email column in a users table is expected.
+            pii = pii_findings(engine, asset, profiles)
+            findings += [f for f in pii if f.check != PII_COLUMN_CHECK] if opts.findings else []
         except Exception as exc:  # an engine error on one asset must not lose the others
             run.errors.append(f"{asset.id}: {_one_line(exc)}")
             continue
