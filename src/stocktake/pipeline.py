@@ -24,6 +24,7 @@ from stocktake.core.records import Finding, Impact, RowSet, Run
 from stocktake.core.vocab import FAMILY_OF_TYPE, FindingType, Severity
 from stocktake.engines.profiling import ProfileOptions, profile_asset
 from stocktake.semantics import discover_relationships
+from stocktake.semantics.domains import tag_domains
 from stocktake.semantics.pii_columns import PII_COLUMN_CHECK, pii_findings
 
 if TYPE_CHECKING:
@@ -114,6 +115,7 @@ def scan_with_checks(
             connector = stack.enter_context(open_source(spec))
             _unique_source_name(connector, engines)
             engines[connector.source.name] = _profile_source(connector, spec, run, opts, notify)
+        tag_domains(run)  # before the contract, which may name a domain of its own
         if opts.relationships and run.assets:
             notify("relate", 0, 1, f"{len(run.assets)} assets")
             notes: list[str] = []
