@@ -16,10 +16,15 @@ from stocktake.cli.commands import catalog_cmds, check_cmds, clean_cmd, demo_cmd
     metavar="URL",
     help="Catalog location: a SQLite path or a postgresql:// URL [default: .stocktake/catalog.db; env STOCKTAKE_CATALOG].",
 )
+@click.option(
+    "--show-pii",
+    is_flag=True,
+    help="Write personal data (emails, phones, ID and card numbers) unmasked in outputs and the catalog.",
+)
 @click.pass_context
-def cli(ctx: click.Context, catalog: str | None) -> None:
+def cli(ctx: click.Context, catalog: str | None, show_pii: bool) -> None:
     """Take stock (盘点) of the data assets behind an e-commerce search & recommendation business."""
-    ctx.obj = {"catalog": catalog}
+    ctx.obj = {"catalog": catalog, "show_pii": show_pii}
 
 
 cli.add_command(scan_cmd.scan)

@@ -104,6 +104,7 @@ def check(
         quiet,
         config,
         suggest=False,
+        show_pii=ctx.obj["show_pii"],
     )
     table = Table(title=f"Checks from {config}")
     for col in ("asset", "check", "severity", "status", "failing", "rows"):

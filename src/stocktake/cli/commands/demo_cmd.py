@@ -41,7 +41,13 @@ def demo(ctx: click.Context, out: Path, rows: int, seed: int, no_catalog: bool) 
     as_of = datetime.fromisoformat(str(truth.as_of))
     as_of = as_of if as_of.tzinfo else as_of.replace(tzinfo=UTC)
     run = run_scan_outcome(
-        list(layout.sources), out / "report", ctx.obj["catalog"], not no_catalog, as_of, quiet=False
+        list(layout.sources),
+        out / "report",
+        ctx.obj["catalog"],
+        not no_catalog,
+        as_of,
+        quiet=False,
+        show_pii=ctx.obj["show_pii"],
     ).run
     scores = evaluate_findings(truth, run.findings)
     table = Table(title="Planted problems found (precision / recall per type)")

@@ -34,6 +34,7 @@ def run_scan_outcome(
     quiet: bool,
     config: Path | None = None,
     suggest: bool = True,
+    show_pii: bool = False,
 ) -> ScanOutcome:
     """Shared by `scan`, `check` and `demo`: scan, store in the catalog, write outputs, print a summary.
 
@@ -44,13 +45,15 @@ def run_scan_outcome(
     from stocktake.checks.profile_rules import RuleOptions
     from stocktake.outputs import write_outputs
     from stocktake.pipeline import ScanOptions, scan_with_checks
+    from stocktake.semantics.redact_run import redact_run
 
     contract = load_contract(config) if config is not None else None  # a bad contract stops here
     moment = as_of or (contract.as_of if contract and contract.as_of else None) or datetime.now(UTC)
     options = ScanOptions(rules=RuleOptions(as_of=moment), suggest=suggest, contract=contract)
     with scan_progress(enabled=not quiet) as hook:
         outcome = scan_with_checks(sources, options, progress=hook)
-    run = outcome.run
+    # PII is masked before anything leaves the process: catalog, JSON, report, terminal.
+    outcome.run = run = redact_run(outcome.run, show_pii=show_pii)
     if save:
         from stocktake.catalog import Catalog
 
@@ -116,5 +119,12 @@ def scan(
       stocktake scan shop.sqlite 'postgresql://me@db/shop?schema=sales' lake/*.parquet
     """
     run_scan_outcome(
-        list(sources), out, ctx.obj["catalog"], not no_catalog, parse_as_of(as_of), quiet, config
+        list(sources),
+        out,
+        ctx.obj["catalog"],
+        not no_catalog,
+        parse_as_of(as_of),
+        quiet,
+        config,
+        show_pii=ctx.obj["show_pii"],
     )
