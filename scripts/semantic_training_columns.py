@@ -1,0 +1,824 @@
+"""Synthetic training columns for the semantic type classifier (used by train_semantic_types.py).
+
+Every semantic type has a few name stems (English, abbreviations, Chinese, pinyin) and a
+value maker that draws a realistic column of values. Names are restyled (snake, camel,
+Title Case, entity prefixes, headerless `column3`) so the model learns words, not spellings.
+Written from general e-commerce knowledge; nothing here is read from the labelled set.
+"""
+
+from __future__ import annotations
+
+import json
+import string
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+import numpy as np
+
+Rng = np.random.Generator
+Maker = Callable[[Rng, int], list[object]]
+
+
+def _w(text: str) -> list[str]:
+    return text.split()
+
+
+WORDS_EN = _w(
+    "great good bad fast slow quality product delivery arrived broken love works fine cheap nice "
+    "size color perfect recommend return seller package box small large battery screen fit price"
+)
+WORDS_PT = _w("muito bom produto entrega chegou prazo ótimo recomendo não recebi qualidade loja bem")
+ZH_CHARS = list("手机连衣裙跑步鞋女男款新夏季纯棉短袖透气防水蓝牙耳机无线充电宝大容量儿童玩具厨房收纳盒家用")
+ZH_REVIEW = [
+    "物流很快，包装完好。",
+    "质量不错，推荐购买。",
+    "颜色有色差，一般。",
+    "宝贝收到了，很满意！",
+    "客服态度好，下次还来。",
+    "尺码偏小，退货了。",
+    "性价比高，值得。",
+]
+CATEGORIES = _w(
+    "electronics shoes toys beauty books sports furniture garden health_beauty bed_bath_table "
+    "Mobile_Phones Laptops CPUs Fridges Dishwashers cama_mesa_banho esporte_lazer moveis_decoracao "
+    "utilidades_domesticas informatica_acessorios 手机 女装 家电 美妆 食品 Exact Substitute Complement"
+)
+BRANDS = _w(
+    "Apple Samsung Huawei Xiaomi Nike Adidas Sony LG Bosch Philips Lenovo Canon 小米 华为 李宁 Uniqlo Dell HP"
+)
+NOUNS = _w("phone laptop sneakers dress jacket headphones blender kettle camera watch charger backpack")
+ADJS = _w("wireless slim portable waterproof classic men's women's smart stainless 4K ultra lightweight")
+CITIES = _w(
+    "London Paris Berlin Shanghai Beijing Shenzhen Chicago Houston Boston Denver sao_paulo rio_de_janeiro "
+    "curitiba campinas belo_horizonte 上海 北京 杭州 广州 成都 Birmingham DOTHAN Phoenix"
+)
+PROVINCES = _w(
+    "SP RJ MG PR RS BA SC AL AK AZ CA TX NY FL IL Zhejiang Guangdong 浙江 广东 江苏 Bavaria Ontario "
+    "JEFFERSON MARSHALL Cook Orange Queens"
+)
+COUNTRIES = _w("US CN BR DE FR GB JP China Brazil Germany France USA 中国 日本 India Canada")
+STATUSES = _w(
+    "delivered shipped canceled processing invoiced approved created pending active inactive refunded 已发货 待付款"
+)
+CHANNELS = _w(
+    "web app app_ios app_android mini_program pc h5 credit_card boleto voucher debit_card alipay wechat_pay "
+    "organic paid_search email affiliate aa airtravelcenter flightview orbitz"
+)
+BEHAVIOURS = [
+    _w("pv cart fav buy"),
+    _w("view cart purchase remove_from_cart"),
+    _w("click impression add_to_cart order"),
+    _w("浏览 加购 收藏 购买"),
+]
+DEVICES = [
+    "iPhone 12",
+    "Android",
+    "iPad",
+    "Windows",
+    "Mac OS X",
+    "ios",
+    "android",
+    "pc",
+    "mobile",
+    "tablet",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36",
+    "Huawei P30",
+]
+FIRST = _w("John Mary Wei Li Ana Pedro James Linda 张伟 王芳 李娜 Maria Carlos")
+LAST = _w("Smith Johnson Silva Santos Wang Zhang Brown Garcia Lee")
+STREETS = _w("Main Oak Pine Maple Cedar Elm Washington Park Lake Hill")
+ORGS = _w("Medical Center Hospital Regional Memorial Community Clinic Health Systems Inc Ltd Group Co")
+
+
+def _ints(rng: Rng, n: int, lo: int, hi: int, repeat: float) -> list[object]:
+    pool = rng.integers(lo, hi, size=max(2, int(n * (1 - repeat)) + 1))
+    return list(rng.choice(pool, size=n).tolist())
+
+
+def _hex(rng: Rng, n: int, width: int, repeat: float = 0.0) -> list[object]:
+    pool = [
+        "".join(rng.choice(list("0123456789abcdef"), size=width))
+        for _ in range(max(2, int(n * (1 - repeat))))
+    ]
+    return list(rng.choice(pool, size=n))
+
+
+def _pick(rng: Rng, n: int, vocab: list[str], k: int | None = None) -> list[object]:
+    chosen = list(rng.choice(vocab, size=min(k or len(vocab), len(vocab)), replace=False))
+    weights = rng.dirichlet(np.ones(len(chosen)) * 0.7)
+    return list(rng.choice(chosen, size=n, p=weights))
+
+
+def _key(rng: Rng, n: int, repeat: float) -> list[object]:
+    kind = rng.integers(0, 4)
+    if kind == 0:
+        return _ints(rng, n, 1, int(10 ** rng.uniform(3, 9)), repeat)
+    if kind == 1:
+        return _hex(rng, n, int(rng.choice([16, 32])), repeat)
+    if kind == 2:
+        prefix = str(rng.choice(["U", "P", "C", "B0", "ID", "x"]))
+        return [f"{prefix}{v}" for v in _ints(rng, n, 10_000, 99_999_999, repeat)]
+    return [f"{v[:8]}-{v[8:12]}-{v[12:16]}-{v[16:20]}-{v[20:]}" for v in _hex(rng, n, 32, repeat)]
+
+
+def _timestamps(rng: Rng, n: int, midnight: bool) -> list[datetime]:
+    start = datetime(int(rng.integers(2010, 2026)), 1, 1)
+    secs = rng.integers(0, 86400 * 700, size=n)
+    out = [start + timedelta(seconds=int(s)) for s in secs]
+    return [d.replace(hour=0, minute=0, second=0) for d in out] if midnight else out
+
+
+def _event_time(rng: Rng, n: int) -> list[object]:
+    kind = rng.integers(0, 5)
+    stamps = _timestamps(rng, n, midnight=False)
+    if kind == 0:
+        return [d.strftime("%Y-%m-%d %H:%M:%S") for d in stamps]
+    if kind == 1:
+        return [int(d.timestamp()) for d in stamps]
+    if kind == 2:
+        return [int(d.timestamp() * 1000) for d in stamps]
+    if kind == 3:
+        suffix = {"AM": str(rng.choice(["am", "a.m.", "AM"])), "PM": str(rng.choice(["pm", "p.m.", "PM"]))}
+        return [
+            d.strftime("%H:%M") if rng.random() < 0.4 else d.strftime("%-I:%M ") + suffix[d.strftime("%p")]
+            for d in stamps
+        ]
+    return [d.strftime("%Y-%m-%dT%H:%M:%SZ") for d in stamps]
+
+
+def _date(rng: Rng, n: int) -> list[object]:
+    fmt = str(rng.choice(["%Y-%m-%d", "%Y-%m-%d 00:00:00", "%d/%m/%Y", "%Y%m%d", "%Y-%m-%d"]))
+    return [d.strftime(fmt) for d in _timestamps(rng, n, midnight=True)]
+
+
+def _price(rng: Rng, n: int) -> list[object]:
+    values = np.exp(rng.normal(rng.uniform(1.5, 6), 1.0, size=n))
+    if rng.random() < 0.4:
+        return [float(np.floor(v) + 0.9) for v in values]
+    return [round(float(v), 2) for v in values]
+
+
+def _text(rng: Rng, words: list[str], lo: int, hi: int) -> str:
+    return " ".join(rng.choice(words, size=int(rng.integers(lo, hi))))
+
+
+def _zh(rng: Rng, lo: int, hi: int) -> str:
+    return "".join(rng.choice(ZH_CHARS, size=int(rng.integers(lo, hi))))
+
+
+def _title(rng: Rng, n: int) -> list[object]:
+    if rng.random() < 0.3:
+        return [_zh(rng, 8, 30) for _ in range(n)]
+    return [
+        f"{rng.choice(BRANDS)} {rng.choice(ADJS)} {rng.choice(NOUNS)} {rng.integers(1, 999)}"
+        f"{rng.choice(['GB', 'mm', '', ' Black', ' XL'])}"
+        for _ in range(n)
+    ]
+
+
+def _review(rng: Rng, n: int) -> list[object]:
+    lang = rng.integers(0, 3)
+    if lang == 0:
+        out = [_text(rng, WORDS_EN, 2, 40).capitalize() + "." for _ in range(n)]
+    elif lang == 1:
+        out = [_text(rng, WORDS_PT, 1, 25).capitalize() for _ in range(n)]
+    else:
+        out = ["".join(rng.choice(ZH_REVIEW, size=int(rng.integers(1, 4)))) for _ in range(n)]
+    return [None if rng.random() < 0.3 else v for v in out]
+
+
+def _query(rng: Rng, n: int) -> list[object]:
+    if rng.random() < 0.4:
+        return [_zh(rng, 2, 9) for _ in range(n)]
+    return [_text(rng, NOUNS + ADJS + BRANDS[:8], 1, 5).lower() for _ in range(n)]
+
+
+def _phone(rng: Rng, n: int) -> list[object]:
+    kind = rng.integers(0, 4)
+    digits = rng.integers(2_000_000_000, 9_999_999_999, size=n)
+    if kind == 0:
+        return [f"({d // 10**7}) {d // 10**4 % 1000}-{d % 10**4:04d}" for d in digits]
+    if kind == 1:
+        return [f"1{rng.choice([3, 5, 8])}{d % 10**9:09d}" for d in digits]
+    if kind == 2:
+        return [int(d) for d in digits]
+    return [f"+{rng.integers(1, 99)} {d}" for d in digits]
+
+
+def _measure(rng: Rng, n: int) -> list[object]:
+    kind = rng.integers(0, 5)
+    if kind == 0:
+        return [int(v) for v in np.exp(rng.normal(rng.uniform(1, 8), 1.2, size=n))]
+    if kind == 1:
+        return [round(float(v), 1) for v in rng.gamma(2, rng.uniform(1, 50), size=n)]
+    if kind == 2:
+        return [f"{v}%" if rng.random() < 0.5 else int(v) for v in rng.integers(0, 101, size=n)]
+    if kind == 3:
+        return [int(v) for v in rng.integers(1, int(rng.integers(4, 30)), size=n)]
+    return [None if rng.random() < 0.2 else int(v) for v in rng.integers(0, 5000, size=n)]
+
+
+def _identifier(rng: Rng, n: int) -> list[object]:
+    kind = rng.integers(0, 5)
+    if kind == 0:
+        return list(range(int(rng.integers(0, 2)), n + 1))[:n]
+    if kind == 1:
+        return [int(v) for v in rng.integers(1, int(rng.integers(3, 12)), size=n)]
+    if kind == 2:
+        return _hex(rng, n, 32, rng.uniform(0, 0.9))
+    if kind == 3:
+        letters = ["".join(rng.choice(list(string.ascii_uppercase), size=3)) for _ in range(12)]
+        return [f"{rng.choice(letters)}-{rng.integers(1, 30)}" for _ in range(n)]
+    return [
+        f"{rng.choice(['AA', 'UA', 'CO', 'DL'])}-{rng.integers(1, 9999)}-{rng.choice(['ORD-DEN', 'IAH-LAX'])}"
+        for _ in range(n)
+    ]
+
+
+def _unknown(rng: Rng, n: int) -> list[object]:
+    if rng.random() < 0.5:
+        return [str(rng.choice(["-", "N/A", "x", "0", "none", "TBD"]))] * n
+    return [json.dumps([{"k": int(rng.integers(0, 9)), "v": [int(rng.integers(0, 3))]}]) for _ in range(n)]
+
+
+def _free_text(rng: Rng, n: int) -> list[object]:
+    kind = rng.integers(0, 4)
+    if kind == 0:
+        return [f"{rng.choice(LAST).upper()} {_text(rng, ORGS, 1, 4).upper()}" for _ in range(n)]
+    if kind == 3:  # a whole record serialised into one cell, as entity-matching sets do
+        return [
+            f"COL title VAL {_title(rng, 1)[0]} COL brand VAL {rng.choice(BRANDS)} COL price VAL {_price(rng, 1)[0]}"
+            for _ in range(n)
+        ]
+    if kind == 1:
+        return [json.dumps({"name": str(rng.choice(NOUNS)), "n": int(rng.integers(0, 99))}) for _ in range(n)]
+    return [_text(rng, WORDS_EN + ORGS, 3, 15) for _ in range(n)]
+
+
+MAKERS: dict[str, Maker] = {
+    "user_id": lambda r, n: _key(r, n, r.uniform(0.3, 0.95)),
+    "item_id": lambda r, n: _key(r, n, r.uniform(0.0, 0.9)),
+    "sku": lambda r, n: [
+        f"{''.join(r.choice(list('ABCDEFGHJKLMNPRSTWXZ'), size=int(r.integers(2, 4))))}-{r.integers(100, 99999)}"
+        for _ in range(n)
+    ],
+    "order_id": lambda r, n: _key(r, n, r.uniform(0.0, 0.6)),
+    "session_id": lambda r, n: _key(r, n, r.uniform(0.5, 0.95)),
+    "category": lambda r, n: (
+        _pick(r, n, CATEGORIES, int(r.integers(3, 15))) if r.random() < 0.7 else _ints(r, n, 1, 9999, 0.99)
+    ),
+    "category_path": lambda r, n: [
+        str(r.choice([" > ", "/", "."])).join(r.choice(CATEGORIES, size=int(r.integers(2, 4))))
+        for _ in range(n)
+    ],
+    "brand": lambda r, n: [None if r.random() < 0.2 else v for v in _pick(r, n, BRANDS)],
+    "product_title": _title,
+    "description": lambda r, n: [_text(r, WORDS_EN + NOUNS + ADJS, 20, 80) for _ in range(n)],
+    "price": _price,
+    "currency": lambda r, n: _pick(r, n, _w("USD CNY EUR BRL GBP JPY ¥ $ RMB")),
+    "quantity": lambda r, n: [int(v) for v in r.geometric(r.uniform(0.3, 0.8), size=n)],
+    "discount": lambda r, n: [
+        round(float(v), 2)
+        for v in (r.uniform(0, 0.5, size=n) if r.random() < 0.5 else r.gamma(1, 10, size=n))
+    ],
+    "rating": lambda r, n: [
+        int(v) for v in r.choice(np.arange(int(r.choice([0, 1])), int(r.choice([3, 5, 5, 10])) + 1), size=n)
+    ],
+    "review_text": _review,
+    "search_query": _query,
+    "behaviour_type": lambda r, n: _pick(r, n, BEHAVIOURS[int(r.integers(0, len(BEHAVIOURS)))]),
+    "event_time": _event_time,
+    "date": _date,
+    "country": lambda r, n: _pick(r, n, COUNTRIES, int(r.integers(2, 10))),
+    "province": lambda r, n: _pick(r, n, PROVINCES, int(r.integers(4, 20))),
+    "city": lambda r, n: [
+        v.replace("_", " ") if r.random() < 0.5 else v for v in _pick(r, n, CITIES, int(r.integers(6, 22)))
+    ],
+    "zip_code": lambda r, n: (
+        [f"{v:05d}" if r.random() < 0.5 else int(v) for v in r.integers(1000, 99999, size=n)]
+        if r.random() < 0.7
+        else [f"{v:05d}-{r.integers(0, 999):03d}" for v in r.integers(1000, 99999, size=n)]
+    ),
+    "latitude": lambda r, n: [round(float(v), 6) for v in r.uniform(-34, 55, size=n) * r.choice([1.0, -0.5])],
+    "longitude": lambda r, n: [round(float(v), 6) for v in r.uniform(-120, 140, size=n)],
+    "email": lambda r, n: [
+        f"{r.choice(FIRST[:8]).lower()}.{r.integers(1, 9999)}@{r.choice(['gmail.com', 'qq.com', 'example.org'])}"
+        for _ in range(n)
+    ],
+    "phone": _phone,
+    "person_name": lambda r, n: [f"{r.choice(FIRST)} {r.choice(LAST)}" for _ in range(n)],
+    "address": lambda r, n: [
+        None
+        if r.random() < 0.3
+        else f"{r.integers(1, 9999)} {r.choice(STREETS).upper()} {r.choice(['ST', 'AVE', 'Road', 'BLVD'])}"
+        for _ in range(n)
+    ],
+    "id_card": lambda r, n: [
+        f"{r.integers(110000, 659999)}{r.integers(1960, 2005)}{r.integers(1000000, 9999999)}{r.choice(list('0123456789X'))}"
+        for _ in range(n)
+    ],
+    "bank_card": lambda r, n: [f"{r.choice([4, 5, 6])}{r.integers(10**14, 10**15 - 1)}" for _ in range(n)],
+    "ip_address": lambda r, n: [".".join(str(x) for x in r.integers(1, 255, size=4)) for _ in range(n)],
+    "url": lambda r, n: [
+        f"https://{r.choice(['shop', 'www', 'img'])}.example.com/{r.choice(NOUNS)}/{r.integers(1, 99999)}"
+        for _ in range(n)
+    ],
+    "device": lambda r, n: _pick(r, n, DEVICES, int(r.integers(2, 8))),
+    "channel": lambda r, n: _pick(r, n, CHANNELS, int(r.integers(2, 6))),
+    "status": lambda r, n: _pick(r, n, STATUSES, int(r.integers(2, 7))),
+    "boolean_flag": lambda r, n: _pick(
+        r,
+        n,
+        [["0", "1"], ["yes", "no"], ["Y", "N"], ["true", "false"], ["是", "否"], ["Yes", "No"]][
+            int(r.integers(0, 6))
+        ],
+    ),
+    "free_text": _free_text,
+    "numeric_measure": _measure,
+    "identifier": _identifier,
+    "unknown": _unknown,
+}
+
+
+# Name stems: words joined by spaces; restyled by `style_name`. Chinese and pinyin stems included.
+NAMES: dict[str, list[str]] = {
+    "user_id": [
+        "user id",
+        "customer id",
+        "buyer id",
+        "uid",
+        "member id",
+        "usr id",
+        "cust id",
+        "client id",
+        "customer unique id",
+        "account id",
+        "用户ID",
+        "用户编号",
+        "会员ID",
+        "yonghu id",
+        "user",
+    ],
+    "item_id": [
+        "item id",
+        "product id",
+        "goods id",
+        "prod id",
+        "pid",
+        "asin",
+        "offer id",
+        "cluster id",
+        "sku id",
+        "doc id",
+        "商品ID",
+        "商品编号",
+        "shangpin id",
+        "itm id",
+        "clicked item id",
+        "product",
+    ],
+    "sku": [
+        "sku",
+        "supplier sku",
+        "model number",
+        "mpn",
+        "article number",
+        "货号",
+        "item code",
+        "product code",
+        "style no",
+    ],
+    "order_id": [
+        "order id",
+        "order no",
+        "ord id",
+        "order number",
+        "订单号",
+        "订单ID",
+        "dingdan id",
+        "purchase id",
+        "txn id",
+    ],
+    "session_id": ["session id", "sess id", "session", "user session", "visit id", "会话ID", "huihua id"],
+    "category": [
+        "category",
+        "category id",
+        "cat id",
+        "category name",
+        "cate",
+        "product category name",
+        "类目",
+        "分类",
+        "品类",
+        "leimu",
+        "type",
+        "class",
+        "segment",
+        "label",
+        "group",
+        "department",
+        "cat",
+    ],
+    "category_path": [
+        "category path",
+        "category code",
+        "cat path",
+        "breadcrumb",
+        "taxonomy",
+        "类目路径",
+        "category tree",
+    ],
+    "brand": ["brand", "brand name", "manufacturer", "maker", "品牌", "pinpai", "brnd"],
+    "product_title": [
+        "product title",
+        "title",
+        "product name",
+        "item name",
+        "goods name",
+        "prod nm",
+        "name",
+        "商品标题",
+        "商品名称",
+        "标题",
+        "biaoti",
+        "shangpin mingcheng",
+        "offer title",
+        "cluster label",
+    ],
+    "description": [
+        "description",
+        "product description",
+        "desc",
+        "details",
+        "商品描述",
+        "描述",
+        "miaoshu",
+        "long description",
+    ],
+    "price": [
+        "price",
+        "unit price",
+        "amount",
+        "amt",
+        "list price",
+        "sale price",
+        "payment value",
+        "freight value",
+        "total",
+        "cost",
+        "价格",
+        "售价",
+        "金额",
+        "jiage",
+        "jine",
+        "order total",
+        "shipping fee",
+        "prc",
+        "value",
+    ],
+    "currency": ["currency", "currency code", "ccy", "货币", "币种", "cur"],
+    "quantity": [
+        "quantity",
+        "qty",
+        "units",
+        "count",
+        "stock",
+        "inventory",
+        "数量",
+        "库存",
+        "shuliang",
+        "num",
+        "items",
+    ],
+    "discount": [
+        "discount",
+        "discount rate",
+        "coupon amount",
+        "promo",
+        "折扣",
+        "优惠金额",
+        "disc",
+        "markdown",
+    ],
+    "rating": [
+        "rating",
+        "review score",
+        "stars",
+        "star rating",
+        "score",
+        "grade",
+        "评分",
+        "星级",
+        "pingfen",
+        "relevance",
+        "esci label",
+    ],
+    "review_text": [
+        "review text",
+        "review",
+        "comment",
+        "review comment message",
+        "review title",
+        "feedback",
+        "评价内容",
+        "评论",
+        "pinglun",
+        "review body",
+        "comment text",
+    ],
+    "search_query": [
+        "query",
+        "search query",
+        "keyword",
+        "search term",
+        "query text",
+        "q",
+        "搜索词",
+        "关键词",
+        "查询",
+        "sousuo ci",
+        "kw",
+        "queries",
+    ],
+    "behaviour_type": [
+        "behaviour type",
+        "behavior type",
+        "event type",
+        "action",
+        "action type",
+        "btag",
+        "行为类型",
+        "行为",
+        "xingwei",
+        "event",
+    ],
+    "event_time": [
+        "event time",
+        "timestamp",
+        "ts",
+        "created at",
+        "updated at",
+        "time",
+        "event ts",
+        "purchase timestamp",
+        "approved at",
+        "delivered date",
+        "shipping limit date",
+        "dep time",
+        "arr time",
+        "时间",
+        "下单时间",
+        "shijian",
+        "click time",
+        "log time",
+        "datetime",
+    ],
+    "date": [
+        "date",
+        "dt",
+        "day",
+        "order date",
+        "birth date",
+        "estimated delivery date",
+        "creation date",
+        "日期",
+        "riqi",
+        "ds",
+        "as of",
+    ],
+    "country": ["country", "country code", "nation", "国家", "guojia", "ctry"],
+    "province": [
+        "state",
+        "province",
+        "region",
+        "county",
+        "省份",
+        "省",
+        "shengfen",
+        "prov",
+        "county name",
+        "st",
+    ],
+    "city": ["city", "town", "city name", "城市", "chengshi", "municipality", "cty"],
+    "zip_code": [
+        "zip",
+        "zip code",
+        "postal code",
+        "postcode",
+        "zip code prefix",
+        "cep",
+        "邮编",
+        "youbian",
+        "plz",
+    ],
+    "latitude": ["latitude", "lat", "geo lat", "纬度", "weidu", "y coord"],
+    "longitude": ["longitude", "lng", "lon", "long", "geo lng", "经度", "jingdu", "x coord"],
+    "email": ["email", "e mail", "mail", "email address", "邮箱", "youxiang"],
+    "phone": [
+        "phone",
+        "phone number",
+        "mobile",
+        "tel",
+        "telephone",
+        "手机号",
+        "电话",
+        "shouji",
+        "contact number",
+    ],
+    "person_name": [
+        "customer name",
+        "full name",
+        "first name",
+        "last name",
+        "receiver",
+        "姓名",
+        "收货人",
+        "xingming",
+        "contact name",
+    ],
+    "address": [
+        "address",
+        "street",
+        "address line1",
+        "address 1",
+        "addr",
+        "shipping address",
+        "地址",
+        "收货地址",
+        "dizhi",
+        "street address",
+    ],
+    "id_card": [
+        "id card",
+        "id number",
+        "national id",
+        "passport",
+        "身份证",
+        "身份证号",
+        "shenfenzheng",
+        "ssn",
+    ],
+    "bank_card": ["card number", "bank card", "credit card number", "card no", "银行卡号", "卡号", "pan"],
+    "ip_address": ["ip", "ip address", "client ip", "remote addr", "IP地址", "ip addr"],
+    "url": ["url", "link", "image url", "page url", "href", "website", "链接", "网址", "img"],
+    "device": [
+        "device",
+        "device type",
+        "os",
+        "platform",
+        "user agent",
+        "ua",
+        "设备",
+        "终端",
+        "shebei",
+        "browser",
+    ],
+    "channel": [
+        "channel",
+        "source",
+        "payment type",
+        "payment method",
+        "src",
+        "traffic source",
+        "渠道",
+        "支付方式",
+        "qudao",
+        "medium",
+        "referrer",
+    ],
+    "status": ["status", "order status", "state code", "stage", "状态", "订单状态", "zhuangtai", "sts"],
+    "boolean_flag": [
+        "is active",
+        "flag",
+        "is deleted",
+        "has image",
+        "emergency service",
+        "is member",
+        "是否",
+        "是否会员",
+        "valid",
+        "enabled",
+        "is new",
+        "label",
+        "clicked",
+    ],
+    "free_text": [
+        "note",
+        "notes",
+        "remark",
+        "comments",
+        "name",
+        "hospital name",
+        "memo",
+        "备注",
+        "beizhu",
+        "metadata",
+        "info",
+        "text",
+        "measure name",
+        "org name",
+    ],
+    "numeric_measure": [
+        "weight",
+        "weight g",
+        "height cm",
+        "length cm",
+        "width",
+        "size",
+        "photos qty",
+        "installments",
+        "name length",
+        "description length",
+        "score",
+        "sample",
+        "pct",
+        "percentage",
+        "重量",
+        "长度",
+        "zhongliang",
+        "views",
+        "duration",
+        "distance",
+        "age",
+    ],
+    "identifier": [
+        "id",
+        "index",
+        "seq",
+        "sequence",
+        "line no",
+        "item seq",
+        "seller id",
+        "merchant id",
+        "store id",
+        "query id",
+        "tuple id",
+        "code",
+        "measure code",
+        "provider number",
+        "row id",
+        "flight",
+        "编号",
+        "序号",
+        "bianhao",
+        "shop id",
+        "vendor id",
+        "no",
+        "review id",
+        "payment sequential",
+    ],
+    "unknown": [
+        "misc",
+        "extra",
+        "tmp",
+        "x",
+        "field",
+        "other",
+        "data",
+        "attr",
+        "blob",
+        "ext",
+        "sampling",
+        "reserved",
+    ],
+}
+PREFIXES = [
+    "customer",
+    "seller",
+    "order",
+    "product",
+    "geolocation",
+    "shipping",
+    "billing",
+    "user",
+    "item",
+    "payment",
+    "src",
+    "dst",
+    "buyer",
+]
+
+
+def style_name(rng: Rng, stem: str, position: int) -> str:
+    """Spell a stem the way some real table would: snake, camel, Pascal, Title Case or headerless."""
+    if rng.random() < 0.1:
+        return str(
+            rng.choice(
+                [f"column{position}", f"col_{position}", f"field{position}", f"c{position}", f"_c{position}"]
+            )
+        )
+    words = stem.split()
+    if all(w.isascii() for w in words) and rng.random() < 0.2:
+        words = [str(rng.choice(PREFIXES)), *words]
+    style = rng.integers(0, 6)
+    if not stem.isascii():
+        return "".join(words) if style < 4 else "_".join(words)
+    if style <= 1:
+        return "_".join(w.lower() for w in words)
+    if style == 2:
+        return words[0].lower() + "".join(w.capitalize() for w in words[1:])
+    if style == 3:
+        return "".join(w.capitalize() for w in words)
+    if style == 4:
+        return " ".join(w.capitalize() for w in words)
+    return "_".join(w.upper() for w in words)

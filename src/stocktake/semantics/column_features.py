@@ -1,0 +1,243 @@
+"""Turn one column (its name and its profile) into a feature vector for the semantic classifier.
+
+Three blocks, all torch-free:
+- name: words split from snake_case, camelCase and CJK runs, plus hashed character n-grams,
+  so `usr_id`, `userId`, `用户ID` and `yonghu_id` share features with `user_id`;
+- value tokens: hashed words and CJK bigrams of the most frequent values, min and max;
+- dense statistics: logical type, null and distinct shares, numeric ranges (lat/lon, epoch,
+  0..5 grades), decimals, string lengths and character-class shapes of the values.
+Every active feature keeps a readable label so the classifier can say why it decided.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import zlib
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from stocktake.core.records import ColumnProfile
+
+NAME_DIM = 2048
+VALUE_DIM = 1024
+LOGICAL_TYPES = (
+    "integer",
+    "float",
+    "decimal",
+    "string",
+    "boolean",
+    "date",
+    "timestamp",
+    "time",
+    "binary",
+    "other",
+)
+
+_CJK = r"\u3400-\u9fff\uf900-\ufaff"
+_CJK_RUN = re.compile(f"[{_CJK}]+")
+_TOKEN = re.compile(f"[{_CJK}]+|[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+_HEADERLESS = re.compile(r"^_?(column|col|field|c|unnamed:?)_?\s*\d+$", re.IGNORECASE)
+_WORD = re.compile(rf"[a-z]{{2,}}|[{_CJK}]+")  # single letters are noise (hex keys)
+_HEX32 = re.compile(r"^[0-9a-f]{32}$")
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+# Widely used abbreviations spelled out, so the name block sees the full word too.
+_EXPANSIONS = {
+    "usr": "user", "cust": "customer", "prod": "product", "nm": "name", "amt": "amount", "qty": "quantity",
+    "cat": "category", "cate": "category", "desc": "description", "addr": "address", "lat": "latitude",
+    "lng": "longitude", "lon": "longitude", "ts": "timestamp", "dt": "date", "tel": "phone", "prc": "price",
+    "sts": "status", "cnt": "count", "num": "number", "seq": "sequence", "itm": "item", "ord": "order",
+    "sess": "session", "img": "image", "src": "source", "pct": "percent", "ccy": "currency",
+}  # fmt: skip
+
+
+def split_name(name: str) -> list[str]:
+    """Words of a column name: snake_case, camelCase, digits and CJK runs, lower-cased.
+
+    >>> split_name("customerZipCodePrefix")
+    ['customer', 'zip', 'code', 'prefix']
+    >>> split_name("用户ID")
+    ['用户', 'id']
+    """
+    return [t.lower() for t in _TOKEN.findall(name)]
+
+
+def is_headerless(name: str) -> bool:
+    """`column3`, `col_3`, `_c3`: a name that discovery or an export invented, saying nothing."""
+    return bool(_HEADERLESS.match(name.strip()))
+
+
+def _hash(text: str, dim: int) -> int:
+    return zlib.crc32(text.encode("utf-8")) % dim
+
+
+def _cjk_grams(text: str) -> list[str]:
+    """Single CJK characters and bigrams: Chinese has no spaces, so words are guessed this way."""
+    grams: list[str] = []
+    for run in _CJK_RUN.findall(text):
+        grams += list(run) + [run[i : i + 2] for i in range(len(run) - 1)]
+    return grams
+
+
+@dataclass
+class ColumnFeatures:
+    """Sparse hashed blocks plus a dense block; labels say what each active feature was."""
+
+    sparse: dict[int, float] = field(default_factory=dict)
+    labels: dict[int, str] = field(default_factory=dict)
+    dense: list[float] = field(default_factory=list)
+    dense_labels: list[str] = field(default_factory=list)
+
+    def add(self, index: int, value: float, label: str) -> None:
+        self.sparse[index] = self.sparse.get(index, 0.0) + value
+        self.labels.setdefault(index, label)
+
+    def vector(self) -> np.ndarray:
+        out = np.zeros(NAME_DIM + VALUE_DIM + len(self.dense), dtype=np.float32)
+        for index, value in self.sparse.items():
+            out[index] = value
+        out[NAME_DIM + VALUE_DIM :] = self.dense
+        return out
+
+
+def _name_block(name: str, feats: ColumnFeatures) -> None:
+    if is_headerless(name):
+        feats.add(_hash("headerless", NAME_DIM), 1.0, "name is headerless")
+        return
+    words = split_name(name)
+    words += [_EXPANSIONS[w] for w in words if w in _EXPANSIONS]
+    words += [g for w in words for g in _cjk_grams(w) if g != w]
+    for word in words:
+        feats.add(_hash("w:" + word, NAME_DIM), 1.0, f"name ≈ '{word}'")
+    parts = split_name(name)
+    if parts:
+        # The last word is usually the head noun: customer_city is a city, not a customer.
+        for last in {parts[-1], _EXPANSIONS.get(parts[-1], parts[-1])}:
+            feats.add(_hash("last:" + last, NAME_DIM), 1.0, f"name ends in '{last}'")
+    joined = "_" + "_".join(split_name(name)) + "_"
+    for n in (3, 4):
+        for i in range(len(joined) - n + 1):
+            feats.add(_hash("c:" + joined[i : i + n], NAME_DIM), 0.3, f"name contains '{joined[i : i + n]}'")
+
+
+def sample_values(profile: ColumnProfile) -> list[str]:
+    """What the profile shows of the values: most frequent ones, then min and max."""
+    values = [v.value for v in profile.top_values if v.value is not None]
+    values += [v for v in (profile.min, profile.max) if v is not None and v not in values]
+    return [str(v) for v in values]
+
+
+def _value_block(samples: list[str], feats: ColumnFeatures) -> None:
+    for text in samples[:12]:
+        words = set(_WORD.findall(text.lower())[:20]) | set(_cjk_grams(text)[:20])
+        for word in words:
+            feats.add(NAME_DIM + _hash("v:" + word, VALUE_DIM), 0.5, f"values contain '{word}'")
+
+
+def _share(samples: list[str], test: object) -> float:
+    return sum(1 for s in samples if test(s)) / len(samples) if samples else 0.0  # type: ignore[operator]
+
+
+def _decimals(value: str) -> int:
+    return len(value.split(".", 1)[1].rstrip("0")) if "." in value and _NUMBER.match(value) else 0
+
+
+def _num(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _dense_block(profile: ColumnProfile, samples: list[str], feats: ColumnFeatures) -> None:
+    rows = max(profile.row_count, 1)
+    non_null = max(profile.non_null_count, 1)
+    distinct = profile.distinct_count or 0
+    lo, hi, mean = _num(profile.min), _num(profile.max), profile.mean
+    numeric = lo is not None and hi is not None
+    lo, hi = lo or 0.0, hi or 0.0
+    integral = numeric and all(
+        float(v).is_integer() for v in [lo, hi, *[_num(q) or 0.0 for q in profile.quantiles.values()]]
+    )
+    top_share = sum(v.count for v in profile.top_values) / non_null
+    pattern_texts = [str(p.value) for p in profile.patterns]
+    midnight = _share(samples, lambda s: s.endswith(("00:00:00", "T00:00:00", "00:00:00Z")))
+    stats: dict[str, float] = {f"type {t}": float(profile.logical_type == t) for t in LOGICAL_TYPES}
+    stats |= {
+        "null share": profile.null_count / rows,
+        "distinct share": min(distinct / non_null, 1.0),
+        "log distinct": math.log10(distinct + 1) / 6,
+        "single value": float(distinct <= 1),
+        "two values": float(distinct == 2),
+        "few values (<= 12)": float(2 < distinct <= 12),
+        "top values cover": min(top_share, 1.0),
+        "numeric": float(numeric),
+        "whole numbers": float(integral),
+        "negatives": float(numeric and lo < 0),
+        "log max": math.log10(abs(hi) + 1) / 10 if numeric else 0.0,
+        "log min": math.log10(abs(lo) + 1) / 10 if numeric else 0.0,
+        "log mean": math.log10(abs(mean) + 1) / 10 if mean is not None else 0.0,
+        "spread (std/mean)": min((profile.std or 0.0) / (abs(mean) + 1e-9), 5.0) / 5 if mean else 0.0,
+        "within ±90": float(numeric and lo >= -90 and hi <= 90 and not integral),
+        "within ±180": float(numeric and lo >= -180 and hi <= 180 and not integral),
+        "within 0..1": float(numeric and lo >= 0 and hi <= 1),
+        "within 0..5": float(numeric and lo >= 0 and hi <= 5),
+        "within 0..10": float(numeric and lo >= 0 and hi <= 10),
+        "within 0..100": float(numeric and lo >= 0 and hi <= 100),
+        "epoch seconds": float(numeric and lo >= 9e8 and hi <= 2.2e9),
+        "epoch milliseconds": float(numeric and lo >= 9e11 and hi <= 2.2e12),
+        "2 decimals": _share(samples, lambda s: _decimals(s) == 2),
+        "1 decimal": _share(samples, lambda s: _decimals(s) == 1),
+        "many decimals": _share(samples, lambda s: _decimals(s) >= 4),
+        "ends in .9": _share(samples, lambda s: s.endswith((".9", ".99", ".90"))),
+        "midnight timestamps": midnight,
+        "log mean length": math.log10((profile.length_mean or 0) + 1) / 3,
+        "log max length": math.log10((profile.length_max or 0) + 1) / 3,
+        "fixed length": float(profile.length_max is not None and profile.length_max == profile.length_min),
+    }
+    shapes = samples + pattern_texts
+    stats |= {
+        "shape: digits only": _share(shapes, lambda s: s.isdigit()),
+        "shape: letters only": _share(shapes, lambda s: s.replace(" ", "").isalpha()),
+        "shape: CJK": _share(shapes, lambda s: bool(_CJK_RUN.search(s))),
+        "shape: spaces": _share(shapes, lambda s: " " in s.strip()),
+        "shape: many words": _share(samples, lambda s: len(s.split()) >= 5),
+        "shape: '@'": _share(shapes, lambda s: "@" in s),
+        "shape: '://'": _share(samples, lambda s: "://" in s or s.startswith("www.")),
+        "shape: '-'": _share(shapes, lambda s: "-" in s),
+        "shape: ':'": _share(shapes, lambda s: ":" in s),
+        "shape: '/'": _share(shapes, lambda s: "/" in s),
+        "shape: '>'": _share(shapes, lambda s: ">" in s),
+        "shape: '.' inside": _share(shapes, lambda s: "." in s.strip(".") and not _NUMBER.match(s)),
+        "shape: '_'": _share(shapes, lambda s: "_" in s),
+        "shape: '%'": _share(shapes, lambda s: "%" in s),
+        "shape: '{' or '['": _share(samples, lambda s: s.lstrip()[:1] in "{["),
+        "shape: 32 hex": _share(samples, lambda s: bool(_HEX32.match(s))),
+        "shape: upper case": _share(samples, lambda s: s.isupper()),
+        "shape: lower case": _share(samples, lambda s: s.islower()),
+        "shape: letters and digits": _share(shapes, lambda s: any(c.isalpha() for c in s) and any(c.isdigit() for c in s)),
+        "shape: dotted quad": _share(samples, lambda s: s.count(".") == 3 and s.replace(".", "").isdigit()),
+        "shape: am/pm": _share(samples, lambda s: s.lower().endswith(("am", "pm", "a.m.", "p.m."))),
+    }  # fmt: skip
+    feats.dense = list(stats.values())
+    feats.dense_labels = list(stats.keys())
+
+
+def column_features(name: str, profile: ColumnProfile, samples: list[str] | None = None) -> ColumnFeatures:
+    """All features of one column; `samples` adds sampled values to those the profile shows."""
+    shown = sample_values(profile) + [s for s in samples or [] if s]
+    feats = ColumnFeatures()
+    _name_block(name, feats)
+    _value_block(shown, feats)
+    _dense_block(profile, shown, feats)
+    return feats
+
+
+def feature_count() -> int:
+    """Width of `ColumnFeatures.vector()` (the dense block is the same for every column)."""
+    from stocktake.core.records import ColumnProfile
+
+    probe = ColumnProfile(
+        asset="a", column="c", logical_type="string", engine_type="", row_count=0, null_count=0
+    )
+    return len(column_features("c", probe).vector())
