@@ -438,3 +438,17 @@ def test_large_run_stays_small_and_fast(tmp_path: Path) -> None:
     html = html_path.read_text(encoding="utf-8")  # structure is checked on small runs; here just count
     assert html.count('<tr class="finding ') == 2000
     assert html.count('<tr class="inventory-row">') == 100
+
+
+def test_inventory_shows_domain_and_pii_kinds() -> None:
+    run = realistic_run()
+    asset = run.assets[0]
+    asset.domain = "orders"
+    for p in run.profiles:
+        if p.asset == asset.id:
+            p.pii_kind = "email"
+            break
+    (row,) = [r for r in build_report(run).inventory if r.asset_id == asset.id]
+    assert (row.domain, row.pii) == ("orders", "email")
+    html = render_html(build_report(run))
+    assert '<th data-sort="text">Domain</th>' in html and "<td>orders</td>" in html

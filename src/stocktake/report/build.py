@@ -233,6 +233,8 @@ def _inventory_row(section: tree.AssetSection, asset: Asset) -> tree.InventoryRo
         name=asset.name,
         source=asset.source,
         format=asset.format,
+        domain=asset.domain or "",
+        pii=", ".join(sorted({c.pii_kind for c in section.columns if c.pii_kind})),
         rows=asset.row_count,
         rows_display=fmt_int(asset.row_count),
         bytes=asset.byte_size,

@@ -114,6 +114,8 @@ class InventoryRow:
     name: str
     source: str
     format: str
+    domain: str
+    pii: str  # PII kinds found in the asset's columns, e.g. "email, phone"; "" when none
     rows: int | None
     rows_display: str
     bytes: int | None
