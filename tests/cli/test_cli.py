@@ -115,3 +115,16 @@ def test_clean_writes_copy_and_change_log_and_leaves_source(capsys, tmp_path):
     lines = out.read_text(encoding="utf-8").splitlines()
     assert lines[1:] == ["1,04195,SAO PAULO", "2,01310,rio", "3,22041,rio"]
     assert "04195" in (tmp_path / "clean.csv.changes.csv").read_text(encoding="utf-8")
+
+
+def test_data_that_looks_like_terminal_markup_is_printed_verbatim(capsys, tmp_path):
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    rows = ["tag_id,label"] + [f"{i},[bold red]x[/]" for i in range(50)]
+    (folder / "tags.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    catalog = str(tmp_path / "c.db")
+    assert (
+        run_cli(capsys, "--catalog", catalog, "scan", str(folder), "--out", str(tmp_path / "o"), "-q")[0] == 0
+    )
+    code, out, _ = run_cli(capsys, "--catalog", catalog, "show", "tags")
+    assert code == 0 and "[bold" in out and "red]x[/]" in out  # shown as text (the table may wrap it)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from stocktake.cli.commands import catalog_cmds, check_cmds, clean_cmd, demo_cmd, scan_cmd
+from stocktake.cli.commands import catalog_cmds, check_cmds, clean_cmd, demo_cmd, history_cmds, scan_cmd
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -34,4 +34,6 @@ cli.add_command(check_cmds.check)
 cli.add_command(catalog_cmds.assets)
 cli.add_command(catalog_cmds.show)
 cli.add_command(catalog_cmds.runs)
+cli.add_command(history_cmds.diff)
+cli.add_command(history_cmds.history)
 cli.add_command(clean_cmd.clean)

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from stocktake.pipeline import ProgressHook
 
 console = Console(stderr=True)  # progress and status lines
-out = Console()  # results: tables a user may pipe
+out = Console(markup=False, highlight=False)  # results hold data: never read "[...]" in them as markup
 
 
 @contextmanager

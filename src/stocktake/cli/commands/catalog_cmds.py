@@ -56,7 +56,7 @@ def show(ctx: click.Context, asset: str, run_ref: str | None) -> None:
     run_id = catalog.resolve_run(run_ref) if run_ref else None  # type: ignore[attr-defined]
     a, profiles, findings = catalog.get_asset(asset, run_id)  # type: ignore[attr-defined]
     rows = "—" if a.row_count is None else f"{a.row_count:,}"
-    out.print(f"[bold]{a.id}[/]  {a.format}  {rows} rows  {_fmt_bytes(a.byte_size)}  {a.location}")
+    out.print(f"{a.id}  {a.format}  {rows} rows  {_fmt_bytes(a.byte_size)}  {a.location}")
     for note in a.notes:
         out.print(f"  note: {note}")
     table = Table()

@@ -1,0 +1,34 @@
+"""Run history: what changed between runs, metric series over runs, and anomalies in them."""
+
+from __future__ import annotations
+
+from stocktake.history.anomalies import (
+    AbsoluteChange,
+    Anomaly,
+    OnlineNormal,
+    RelativeRateOfChange,
+    SeasonalHoltWinters,
+    Strategy,
+    detect_all,
+)
+from stocktake.history.diff import AssetDiff, RunDiff, ShiftThresholds, diff_runs, drift_findings
+from stocktake.history.metrics import MetricPoint, daily_counts, metric_history, strategies_for
+
+__all__ = [
+    "AbsoluteChange",
+    "Anomaly",
+    "AssetDiff",
+    "MetricPoint",
+    "OnlineNormal",
+    "RelativeRateOfChange",
+    "RunDiff",
+    "SeasonalHoltWinters",
+    "ShiftThresholds",
+    "Strategy",
+    "daily_counts",
+    "detect_all",
+    "diff_runs",
+    "drift_findings",
+    "metric_history",
+    "strategies_for",
+]
