@@ -128,3 +128,25 @@ def test_data_that_looks_like_terminal_markup_is_printed_verbatim(capsys, tmp_pa
     )
     code, out, _ = run_cli(capsys, "--catalog", catalog, "show", "tags")
     assert code == 0 and "[bold" in out and "red]x[/]" in out  # shown as text (the table may wrap it)
+
+
+def test_second_scan_reports_drift_against_the_last_run_of_the_same_sources(capsys, tmp_path):
+    folder = tmp_path / "lake"
+    folder.mkdir()
+    table = folder / "events.csv"
+    table.write_text("event_id,user_id,price\n" + "".join(f"{i},{i % 9},{i}.5\n" for i in range(400)))
+    catalog = str(tmp_path / "c.db")
+    out = tmp_path / "o"
+    assert run_cli(capsys, "--catalog", catalog, "scan", str(folder), "--out", str(out), "-q")[0] == 0
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "x.csv").write_text("a\n1\n")
+    assert (
+        run_cli(capsys, "--catalog", catalog, "scan", str(other), "--out", str(tmp_path / "o2"), "-q")[0] == 0
+    )
+    table.write_text("event_id,user_id\n" + "".join(f"{i},{i % 9}\n" for i in range(150)))
+    assert run_cli(capsys, "--catalog", catalog, "scan", str(folder), "--out", str(out), "-q")[0] == 0
+    findings = json.loads((out / "findings.json").read_text())["findings"]
+    drift = {(f["type"], f["check"]) for f in findings if f["check"].startswith(("schema_drift", "volume"))}
+    assert ("schema_drift", "schema_drift.removed_column") in drift
+    assert any(t == "volume_anomaly" for t, _ in drift)  # 400 -> 150 rows

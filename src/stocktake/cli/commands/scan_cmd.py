@@ -11,6 +11,8 @@ import click
 from stocktake.cli.progress import console, scan_progress
 
 if TYPE_CHECKING:
+    from stocktake.catalog import Catalog
+    from stocktake.core.records import Finding, Run
     from stocktake.pipeline import ScanOutcome
 
 
@@ -52,12 +54,15 @@ def run_scan_outcome(
     options = ScanOptions(rules=RuleOptions(as_of=moment), suggest=suggest, contract=contract)
     with scan_progress(enabled=not quiet) as hook:
         outcome = scan_with_checks(sources, options, progress=hook)
-    # PII is masked before anything leaves the process: catalog, JSON, report, terminal.
-    outcome.run = run = redact_run(outcome.run, show_pii=show_pii)
     if save:
         from stocktake.catalog import Catalog
 
-        Catalog(catalog_url).save_run(run)
+        catalog = Catalog(catalog_url)
+        outcome.run.findings.extend(drift_since_last_run(catalog, outcome.run))
+    # PII is masked before anything leaves the process: catalog, JSON, report, terminal.
+    outcome.run = run = redact_run(outcome.run, show_pii=show_pii)
+    if save:
+        catalog.save_run(run)
     paths = write_outputs(run, out)
     if not quiet:
         rows = sum(a.row_count or 0 for a in run.assets)
@@ -70,6 +75,20 @@ def run_scan_outcome(
         for p in paths:
             console.print(f"  wrote {p}")
     return outcome
+
+
+def drift_since_last_run(catalog: Catalog, run: Run) -> list[Finding]:
+    """schema_drift / volume_anomaly findings against the latest earlier run over the same sources.
+
+    Runs over other sources are not compared: their assets would all look new or dropped.
+    """
+    from stocktake.history import diff_runs, drift_findings
+
+    uris = sorted(s.uri for s in run.sources)
+    for summary in catalog.list_runs():
+        if sorted(s.uri for s in summary.sources) == uris:
+            return drift_findings(diff_runs(catalog.get_run(summary.id), run))
+    return []
 
 
 CONFIG_OPTION = click.option(
