@@ -15,16 +15,27 @@ from stocktake.semantics.column_features import (
     NAME_DIM,
     VALUE_DIM,
     column_features,
+    encoder_features,
     feature_count,
     is_headerless,
+    name_text,
     split_name,
+    value_texts,
 )
-from stocktake.semantics.semantic_types import Decision, classify_profile, load_model, tag_semantic_types
+from stocktake.semantics.semantic_types import (
+    Decision,
+    classify_many,
+    classify_profile,
+    encoder_available,
+    load_model,
+    tag_semantic_types,
+)
 
 LABELS = Path(__file__).resolve().parents[1] / "data" / "semantic_columns.csv"
 SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 # Measured on the labelled set with the shipped model (see docs/semantic-types.md), minus a margin.
 MIN_ACCURACY = 0.63  # measured 0.665 at the default threshold; the issue asks for 0.90
+MIN_ACCURACY_ENCODER = 0.78  # measured 0.816 with the encoder model at the default threshold
 
 
 def _profile(column: str, logical_type: str = "string", **fields: object) -> ColumnProfile:
@@ -88,18 +99,18 @@ def test_obvious_columns_are_classified_with_evidence() -> None:
         "unit_price", "float", min=0.5, max=899.0, mean=60.0, std=80.0, distinct_count=700,
         top_values=[ValueCount(value=v, count=5) for v in (19.9, 9.99, 49.9, 29.9)],
     )  # fmt: skip
-    decision = classify_profile("unit_price", price)
+    decision = classify_profile("unit_price", price, use_encoder=False)
     assert decision.semantic_type == SemanticType.PRICE
     assert decision.evidence and any("price" in line for line in decision.evidence)
     email = _profile("联系邮箱", distinct_count=990, top_values=[ValueCount(value="li.na@qq.com", count=2)])
-    assert classify_profile("联系邮箱", email).semantic_type == SemanticType.EMAIL
+    assert classify_profile("联系邮箱", email, use_encoder=False).semantic_type == SemanticType.EMAIL
 
 
 def test_below_the_threshold_the_type_is_unknown() -> None:
     vague = _profile("column7", distinct_count=3, top_values=[ValueCount(value="x1", count=400)])
-    confident = classify_profile("column7", vague, threshold=0.0)
+    confident = classify_profile("column7", vague, threshold=0.0, use_encoder=False)
     assert confident.semantic_type != SemanticType.UNKNOWN
-    doubtful = classify_profile("column7", vague, threshold=1.0)
+    doubtful = classify_profile("column7", vague, threshold=1.0, use_encoder=False)
     assert doubtful.semantic_type == SemanticType.UNKNOWN
     assert doubtful.confidence == confident.confidence
     assert "threshold" in doubtful.evidence[0]
@@ -114,11 +125,69 @@ def test_tag_semantic_types_sets_profiles_in_place(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     run = stocktake.scan([str(tmp_path)], ScanOptions(findings=False, relationships=False, suggest=False))
-    decisions = tag_semantic_types(run)
+    decisions = tag_semantic_types(run, use_encoder=False)
     assert all(isinstance(d, Decision) for d in decisions)
     tagged = {p.column: p.semantic_type for p in run.profiles}
     assert tagged["price"] == "price"
     assert tagged["order_id"] == "order_id"
+
+
+def test_encoder_texts_spell_out_the_name_and_keep_a_few_values() -> None:
+    assert name_text("orderPurchaseTimestamp") == "order purchase timestamp"
+    assert name_text("usr_amt") == "user amount"
+    assert name_text("column3") == "", "a headerless name says nothing"
+    city = _profile("city", top_values=[ValueCount(value=c, count=9) for c in "ABCDEFG"], min="A", max="Z")
+    assert value_texts(city) == list("ABCDE")
+
+
+def test_encoder_features_encode_each_text_once_and_zero_what_is_missing() -> None:
+    seen: list[list[str]] = []
+
+    def fake_encode(texts: list[str]) -> np.ndarray:
+        seen.append(texts)
+        return np.array([[len(t), 1.0] for t in texts], dtype=np.float32)
+
+    out = encoder_features(["user id", ""], [["ab", "abcd"], []], fake_encode, 2)
+    assert len(seen) == 1, "one batch for all columns"
+    assert out.tolist() == [[7.0, 1.0, 3.0, 1.0], [0.0, 0.0, 0.0, 0.0]]
+
+
+def test_without_the_model_extra_the_torch_free_model_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    import stocktake.models.encoder as encoder_module
+    from stocktake.core.errors import MissingExtraError
+
+    def missing(modules: object) -> None:
+        raise MissingExtraError("torch", "model")
+
+    monkeypatch.setattr(encoder_module, "require_modules", missing)
+    encoder_available.cache_clear()
+    try:
+        assert not encoder_available()
+        decision = classify_profile("order_id", _profile("order_id", "integer", min=1, max=99999))
+        assert not any("encoder" in line for line in decision.evidence)
+    finally:
+        encoder_available.cache_clear()
+
+
+@pytest.mark.model
+def test_the_encoder_model_is_used_when_the_extra_is_installed() -> None:
+    assert encoder_available()
+    model = load_model(encoder=True)
+    assert model.uses_encoder
+    assert model.coef.shape == (len(model.classes), feature_count() + 2 * model.embedding_dim)
+    price = _profile(
+        "unit_price", "float", min=0.5, max=899.0, mean=60.0, std=80.0, distinct_count=700,
+        top_values=[ValueCount(value=v, count=5) for v in (19.9, 9.99, 49.9, 29.9)],
+    )  # fmt: skip
+    decision = classify_profile("unit_price", price)
+    assert decision.semantic_type == SemanticType.PRICE
+    assert decision.evidence
+    city = _profile(
+        "ship_to",
+        distinct_count=300,
+        top_values=[ValueCount(value=c, count=20) for c in ("Berlin", "Paris", "Madrid")],
+    )
+    assert classify_profile("ship_to", city).semantic_type == SemanticType.CITY
 
 
 def _labelled_rows() -> list[dict[str, str]]:
@@ -126,8 +195,7 @@ def _labelled_rows() -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
-@pytest.mark.skipif(not SHARED_DATA.is_dir(), reason=f"{SHARED_DATA} not present: cannot measure accuracy")
-def test_accuracy_on_the_labelled_columns() -> None:
+def _labelled_profiles() -> list[tuple[ColumnProfile, dict[str, str]]]:
     import stocktake
     from stocktake.pipeline import ScanOptions
 
@@ -138,12 +206,24 @@ def test_accuracy_on_the_labelled_columns() -> None:
         run = stocktake.scan([str(SHARED_DATA / folder)], options)
         location = {a.id: Path(a.location).resolve() for a in run.assets}
         profiles |= {(location[p.asset], p.column): p for p in run.profiles}
+    return [(profiles[((SHARED_DATA / r["source_path"]).resolve(), r["column"])], r) for r in rows]
+
+
+@pytest.mark.skipif(not SHARED_DATA.is_dir(), reason=f"{SHARED_DATA} not present: cannot measure accuracy")
+@pytest.mark.parametrize(
+    ("use_encoder", "minimum"),
+    [
+        pytest.param(False, MIN_ACCURACY, id="torch-free"),
+        pytest.param(True, MIN_ACCURACY_ENCODER, id="encoder", marks=pytest.mark.model),
+    ],
+)
+def test_accuracy_on_the_labelled_columns(use_encoder: bool, minimum: float) -> None:
+    labelled = _labelled_profiles()
+    decisions = classify_many([(p.column, p, None) for p, _ in labelled], use_encoder=use_encoder)
     hits: Counter[str] = Counter()
     totals: Counter[str] = Counter()
     misses: list[str] = []
-    for row in rows:
-        profile = profiles[((SHARED_DATA / row["source_path"]).resolve(), row["column"])]
-        decision = classify_profile(profile.column, profile)
+    for (_, row), decision in zip(labelled, decisions, strict=True):
         right = decision.semantic_type == row["semantic_type"]
         for group in ("all", f"language {row['language']}", row["source_path"].rsplit("/", 1)[0]):
             totals[group] += 1
@@ -155,4 +235,4 @@ def test_accuracy_on_the_labelled_columns() -> None:
             )
     print("\n".join(f"{g}: {hits[g]}/{totals[g]} = {hits[g] / totals[g]:.3f}" for g in sorted(totals)))
     print("misses:\n" + "\n".join(misses))
-    assert hits["all"] / totals["all"] >= MIN_ACCURACY, "\n".join(misses)
+    assert hits["all"] / totals["all"] >= minimum, "\n".join(misses)

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from stocktake.core.records import ColumnProfile
 
 NAME_DIM = 2048
@@ -241,3 +243,45 @@ def feature_count() -> int:
         asset="a", column="c", logical_type="string", engine_type="", row_count=0, null_count=0
     )
     return len(column_features("c", probe).vector())
+
+
+# --- Encoder block (optional): texts for the packaged sentence encoder --------------------------
+
+ENCODER_VALUES = 5  # top values embedded per column; more adds time, not accuracy
+_ENCODER_VALUE_CHARS = 200  # long free text says what it is within its first sentence
+
+
+def name_text(name: str) -> str:
+    """The column name as words the encoder can read: `orderPurchaseTimestamp` -> `order purchase
+    timestamp`, `usr_amt` -> `user amount`. Headerless names give "" (embedded as zeros)."""
+    if is_headerless(name):
+        return ""
+    return " ".join(_EXPANSIONS.get(w, w) for w in split_name(name))
+
+
+def value_texts(profile: ColumnProfile, samples: list[str] | None = None) -> list[str]:
+    """Up to ENCODER_VALUES shown values, trimmed, for a mean value embedding."""
+    shown = sample_values(profile) + [s for s in samples or [] if s]
+    texts = [s.strip()[:_ENCODER_VALUE_CHARS] for s in shown]
+    return [t for t in texts if t][:ENCODER_VALUES]
+
+
+def encoder_features(
+    names: list[str], values: list[list[str]], encode: Callable[[list[str]], np.ndarray], dim: int
+) -> np.ndarray:
+    """(columns, 2 * dim): name embedding, then mean embedding of the values; zeros where empty.
+
+    All texts go to `encode` in one call, so repeated names and values are encoded once."""
+    texts = [n for n in names if n] + [v for vs in values for v in vs]
+    vectors = encode(texts) if texts else np.zeros((0, dim), dtype=np.float32)
+    out = np.zeros((len(names), 2 * dim), dtype=np.float32)
+    row = 0
+    for i, name in enumerate(names):
+        if name:
+            out[i, :dim] = vectors[row]
+            row += 1
+    for i, vs in enumerate(values):
+        if vs:
+            out[i, dim:] = vectors[row : row + len(vs)].mean(axis=0)
+            row += len(vs)
+    return out
