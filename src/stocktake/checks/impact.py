@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from stocktake.core.records import NUMERIC_TYPES, DownstreamImpact, Finding
+from stocktake.core.records import DownstreamImpact, Finding, type_family
 from stocktake.engines.profiling import quote_duckdb
 
 if TYPE_CHECKING:
@@ -147,7 +147,7 @@ def _family(asset: Asset, column: str) -> str:
         lt = asset.column(column).logical_type
     except KeyError:
         return "unknown"
-    return "number" if lt in NUMERIC_TYPES else lt
+    return type_family(lt)
 
 
 def _name(asset_id: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from stocktake.core.records import NUMERIC_TYPES, Finding, Impact, RowSet
+from stocktake.core.records import Finding, Impact, RowSet, type_family
 from stocktake.core.vocab import FAMILY_OF_TYPE, FindingType, Severity
 
 if TYPE_CHECKING:
@@ -15,10 +15,6 @@ if TYPE_CHECKING:
     from stocktake.core.records import Asset, Relationship
 
 KEY_TYPE_CHECK = "schema_drift.key_type"
-
-
-def _family(logical_type: str) -> str:
-    return "number" if logical_type in NUMERIC_TYPES else logical_type
 
 
 def key_type_findings(relationships: Iterable[Relationship], assets: Sequence[Asset]) -> list[Finding]:
@@ -30,7 +26,7 @@ def key_type_findings(relationships: Iterable[Relationship], assets: Sequence[As
         if child is None or parent is None or len(rel.from_columns) != 1:
             continue
         x, y = child.column(rel.from_columns[0]), parent.column(rel.to_columns[0])
-        if _family(x.logical_type) == _family(y.logical_type):
+        if type_family(x.logical_type) == type_family(y.logical_type):
             continue
         rows = child.row_count or 0
         out.append(

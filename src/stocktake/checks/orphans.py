@@ -7,7 +7,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from stocktake.checks.keys import key_columns
-from stocktake.core.records import NUMERIC_TYPES, Finding, Impact, Relationship, RowSet
+from stocktake.core.records import Finding, Impact, Relationship, RowSet, type_family
 from stocktake.core.vocab import FAMILY_OF_TYPE, FindingType, Severity
 from stocktake.engines.profiling import quote_duckdb, sql_literal, to_scalar
 from stocktake.semantics.federation import (
@@ -62,8 +62,7 @@ def orphan_findings(
 
 
 def _family(asset: Asset, column: str) -> str:
-    lt = asset.column(column).logical_type
-    return "number" if lt in NUMERIC_TYPES else lt
+    return type_family(asset.column(column).logical_type)
 
 
 def _orphan_finding(

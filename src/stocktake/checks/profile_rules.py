@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from stocktake.checks.keys import is_unique, key_columns, looks_like_identifier
+from stocktake.checks.wording import share_text
 from stocktake.core.records import NUMERIC_TYPES, TEMPORAL_TYPES, Finding, Impact, RowSet
 from stocktake.core.vocab import FAMILY_OF_TYPE, FindingType, Severity
 from stocktake.engines.drilldown import Drilldown
@@ -99,10 +100,6 @@ def _score(share: float) -> float:
     return round(min(1.0, 0.5 + 0.5 * math.sqrt(min(share, 1.0))), 4)
 
 
-def _pct(share: float) -> str:
-    return f"{share:.1%}" if share >= 0.001 else f"{share:.3%}"
-
-
 # -- rules ---------------------------------------------------------------------------------------
 def missing_values(ctx: _Context) -> Iterator[Finding]:
     """Null-like text tokens at any share (missing data disguised as values), and mostly-empty columns.
@@ -130,7 +127,7 @@ def missing_values(ctx: _Context) -> Iterator[Finding]:
         yield ctx.finding(
             FindingType.MISSING_VALUES,
             [p.column],
-            f"{missing:,} of {p.row_count:,} values of {p.column} ({_pct(share)}) are missing: {what}.",
+            f"{missing:,} of {p.row_count:,} values of {p.column} ({share_text(share)}) are missing: {what}.",
             missing,
             pred,
             {"null_count": p.null_count, "null_like": p.null_like},

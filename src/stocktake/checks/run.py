@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from stocktake.checks.compile import FLAVOURS, OTHER, compile_check, naive_utc
 from stocktake.checks.keys import key_columns
+from stocktake.checks.wording import share_text
 from stocktake.core.checks import (
     AggregateMatchCheck,
     AllowedValuesCheck,
@@ -194,7 +195,9 @@ def _judge_rows(
     if correction:
         evidence["correction"], evidence["corrections"] = correction
 
-    reason = f"{failing:,} of {total:,} {_rows_of(run.asset)} ({_pct(share)}) {check.violation()}{detail}."
+    reason = (
+        f"{failing:,} of {total:,} {_rows_of(run.asset)} ({share_text(share)}) {check.violation()}{detail}."
+    )
     return CheckResult(
         check=check,
         passed=False,
@@ -366,10 +369,6 @@ def _rows_of(asset: Asset) -> str:
     words = re.sub(r"[_\-]+", " ", asset.name).strip()
     # "order_items" reads as "order items"; a name that is not a plural noun gets "rows of".
     return words if words.endswith("s") else f"rows of {asset.name}"
-
-
-def _pct(share: float) -> str:
-    return f"{share:.1%}" if share >= 0.001 else f"{share:.3%}"
 
 
 def _listed(values: list[tuple[Any, int]], distinct: int) -> str:

@@ -38,6 +38,7 @@ from stocktake.core.errors import (
 from stocktake.core.records import NUMERIC_TYPES, Asset, ColumnSchema, Scalar, Source
 from stocktake.engines.duckdb import DuckDBEngine
 from stocktake.engines.duckdb_types import logical_type
+from stocktake.engines.profiling import quote_duckdb, sql_literal
 
 if TYPE_CHECKING:
     from typing import BinaryIO
@@ -65,14 +66,6 @@ def split_extension(filename: str) -> tuple[str, str] | None:
         if lower.endswith(extension) and len(filename) > len(extension):
             return filename[: -len(extension)], extension
     return None
-
-
-def sql_literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def sql_identifier(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _sql_value(value: object) -> str:
@@ -238,7 +231,7 @@ class FilesConnector(Connector):
 
     def _count(self, source: str, columns: list[str]) -> int:
         """Row count; counting each column too makes DuckDB convert (so validate) every value."""
-        counts = ", ".join(["count(*)", *(f"count({sql_identifier(c)})" for c in columns)])
+        counts = ", ".join(["count(*)", *(f"count({quote_duckdb(c)})" for c in columns)])
         row = next(iter(self._conn.execute(f"SELECT {counts} FROM {source}").fetchall()), None)
         assert row is not None
         return int(row[0])
@@ -261,8 +254,8 @@ class FilesConnector(Connector):
         if isinstance(source, pa.Table):
             self._conn.register(view, source)
         else:
-            self._conn.execute(f"CREATE VIEW {sql_identifier(view)} AS SELECT * FROM {source}")
-        relation = sql_identifier(view)
+            self._conn.execute(f"CREATE VIEW {quote_duckdb(view)} AS SELECT * FROM {source}")
+        relation = quote_duckdb(view)
         columns = [
             ColumnSchema(name=column, engine_type=type_, logical_type=logical_type(type_))
             for column, type_ in self._describe(relation).items()
@@ -463,7 +456,7 @@ class FilesConnector(Connector):
         numeric = [c for c, t in columns.items() if logical_type(t) in NUMERIC_TYPES]
         if numeric:  # the sample may have missed them: look at every row
             checks = ", ".join(
-                f"min({sql_identifier(c)}) FILTER (WHERE regexp_matches({sql_identifier(c)}, {_LEADING_ZERO}))"
+                f"min({quote_duckdb(c)}) FILTER (WHERE regexp_matches({quote_duckdb(c)}, {_LEADING_ZERO}))"
                 for c in numeric
             )
             examples = next(iter(self._conn.execute(f"SELECT {checks} FROM {as_text}").fetchall()), ())

@@ -24,6 +24,11 @@ NUMERIC_TYPES: frozenset[str] = frozenset({"integer", "float", "decimal"})
 TEMPORAL_TYPES: frozenset[str] = frozenset({"date", "timestamp"})
 
 
+def type_family(logical_type: str) -> str:
+    """Types whose values compare with each other: every numeric type is "number"."""
+    return "number" if logical_type in NUMERIC_TYPES else logical_type
+
+
 class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
