@@ -125,8 +125,10 @@ class Profiler:
         profiles = []
         for col, slot in zip(columns, slots, strict=True):
             profiles.append(self._read_aggregates(asset, col, slot, row, total))
-        for col, prof in zip(columns, profiles, strict=True):
-            self._fill_details(asset, col, prof, small)
+        for col, slot, prof in zip(columns, slots, profiles, strict=True):
+            # Where pass 1 counted null-like tokens and found none, no breakdown query is needed.
+            counted = "null_like" in slot
+            self._fill_details(asset, col, prof, small, not counted or bool(row[slot["null_like"]]))
         return profiles
 
     def _declare(self, query: _Query, col: ColumnSchema, small: bool) -> dict[str, int]:
@@ -194,8 +196,6 @@ class Profiler:
         prof.min = _normalise(get("min"), col.logical_type)
         prof.max = _normalise(get("max"), col.logical_type)
         if col.logical_type == "string" and non_null:
-            nl = int(get("null_like") or 0)
-            prof.null_like = {"_total": nl} if nl else {}
             prof.length_min = _int_or_none(get("len_min"))
             prof.length_max = _int_or_none(get("len_max"))
             prof.length_mean = _float_or_none(get("len_mean"))
@@ -206,7 +206,9 @@ class Profiler:
             prof.negative_count = int(get("negative") or 0)
         return prof
 
-    def _fill_details(self, asset: Asset, col: ColumnSchema, prof: ColumnProfile, small: bool) -> None:
+    def _fill_details(
+        self, asset: Asset, col: ColumnSchema, prof: ColumnProfile, small: bool, null_like_possible: bool
+    ) -> None:
         if prof.non_null_count == 0 or col.logical_type in {"binary", "other"}:
             return
         n = prof.non_null_count
@@ -217,7 +219,7 @@ class Profiler:
         # Row-wise queries: engines without the grouped path, and near-unique columns of big tables.
         q = quote_duckdb(col.name)
         if col.logical_type == "string":
-            if prof.null_like or self.engine.grouped_profiles:  # pass 1 counted them where not grouped
+            if null_like_possible:
                 prof.null_like = self._null_like_breakdown(asset, q)
             prof.patterns, prof.patterns_sampled_rows = self._patterns(asset, col, n)
         if col.logical_type in NUMERIC_TYPES:
