@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: demo test test-all test-bare lint format bench clean
+.PHONY: demo test test-all test-browser test-bare lint format bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ demo: $(VENV)/.core
 
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest -q
+
+# Headless Chromium (Debian's /usr/bin/chromium) against real reports; under CI=true a missing browser fails.
+test-browser: $(VENV)/.dev
+	$(BIN)/python -m pytest -q -m browser
 
 test-all: $(VENV)/.dev
 	$(BIN)/python -m pytest -q -m ''

@@ -11,6 +11,7 @@ from stocktake.atomic import write_text_atomic
 
 if TYPE_CHECKING:
     from stocktake.core.records import Run
+    from stocktake.history.since_last import HistoryComparison
 
 FORMAT_VERSION = 1
 
@@ -71,8 +72,12 @@ def to_findings(run: Run) -> dict[str, Any]:
     }
 
 
-def write_outputs(run: Run, out_dir: str | Path, report: bool = True) -> list[Path]:
-    """Write inventory.json, findings.json and (by default) report.html into `out_dir`."""
+def write_outputs(
+    run: Run, out_dir: str | Path, report: bool = True, history: HistoryComparison | None = None
+) -> list[Path]:
+    """Write inventory.json, findings.json and (by default) report.html into `out_dir`.
+
+    `history` (from compare_with_history) adds what changed and row counts over runs to the report."""
     out = Path(out_dir)
     paths = [
         write_text_atomic(
@@ -83,5 +88,5 @@ def write_outputs(run: Run, out_dir: str | Path, report: bool = True) -> list[Pa
     if report:
         from stocktake.report import write_report  # jinja2 templates load only when a report is asked for
 
-        paths.extend(write_report(run, out, formats=("html",)))
+        paths.extend(write_report(run, out, formats=("html",), history=history))
     return paths

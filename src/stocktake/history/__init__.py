@@ -13,11 +13,13 @@ from stocktake.history.anomalies import (
 )
 from stocktake.history.diff import AssetDiff, RunDiff, ShiftThresholds, diff_runs, drift_findings
 from stocktake.history.metrics import MetricPoint, daily_counts, metric_history, strategies_for
+from stocktake.history.since_last import HistoryComparison, compare_with_history
 
 __all__ = [
     "AbsoluteChange",
     "Anomaly",
     "AssetDiff",
+    "HistoryComparison",
     "MetricPoint",
     "OnlineNormal",
     "RelativeRateOfChange",
@@ -25,6 +27,7 @@ __all__ = [
     "SeasonalHoltWinters",
     "ShiftThresholds",
     "Strategy",
+    "compare_with_history",
     "daily_counts",
     "detect_all",
     "diff_runs",

@@ -12,17 +12,19 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stocktake.core.records import (
     Asset,
     ColumnProfile,
     Finding,
+    Relationship,
     Run,
 )
 from stocktake.core.vocab import Severity
 from stocktake.report import tree
 from stocktake.report.columns import column_section
+from stocktake.report.erd import layout_erd
 from stocktake.report.fmt import (
     fmt_bytes,
     fmt_datetime,
@@ -34,6 +36,11 @@ from stocktake.report.fmt import (
     shorten,
     type_label,
 )
+from stocktake.report.scores import asset_scores, domain_scores, tone
+
+if TYPE_CHECKING:
+    from stocktake.history.diff import RunDiff
+    from stocktake.history.since_last import HistoryComparison
 
 # Most severe first: the order of KPI cards, filters and finding lists.
 SEVERITY_ORDER: tuple[str, ...] = (
@@ -132,12 +139,49 @@ def _worst(findings: list[tree.FindingView]) -> str | None:
     return max((f.severity for f in findings), key=_rank, default=None)
 
 
+def _history_chart(points: list[Any] | None, flagged_runs: set[str]) -> tree.SeriesChart | None:
+    if not points or len(points) < 2:
+        return None
+    return tree.SeriesChart(
+        points=[
+            tree.SeriesPoint(
+                label=fmt_datetime(p.started_at),
+                value=p.value,
+                display="—" if p.value is None else fmt_int(int(p.value)),
+                flagged=p.run_id in flagged_runs,
+            )
+            for p in points
+        ],
+        metric="rows",
+    )
+
+
+def _relationship_lines(asset_id: str, rels: list[Relationship], names: dict[str, str]) -> list[str]:
+    lines = []
+    for r in rels:
+        if r.from_asset == asset_id:
+            other, cols, theirs, arrow = r.to_asset, r.from_columns, r.to_columns, "→"
+        elif r.to_asset == asset_id:
+            other, cols, theirs, arrow = r.from_asset, r.to_columns, r.from_columns, "←"
+        else:
+            continue
+        orphans = f", {fmt_int(r.orphan_count)} orphans" if r.orphan_count else ""
+        lines.append(
+            f"{', '.join(cols)} {arrow} {names.get(other, other)}.{', '.join(theirs)} "
+            f"({fmt_pct(r.coverage)} found{orphans})"
+        )
+    return lines
+
+
 def _asset(
     asset: Asset,
     anchor: str,
     profiles: dict[str, ColumnProfile],
     findings: list[tree.FindingView],
     options: ReportOptions,
+    score: float = 100.0,
+    history: tree.SeriesChart | None = None,
+    relationships: list[str] | None = None,
 ) -> tree.AssetSection:
     per_column: dict[str, list[tree.FindingView]] = defaultdict(list)
     for f in findings:
@@ -161,6 +205,7 @@ def _asset(
         tree.Stat("Last modified", fmt_datetime(asset.last_modified)),
     ]
     facts += [tree.Stat(label, v) for label, v in (("Domain", asset.domain), ("Owner", asset.owner)) if v]
+    facts.append(tree.Stat("Quality score", f"{score:.0f}", "of 100"))
     return tree.AssetSection(
         anchor=anchor,
         asset_id=asset.id,
@@ -180,13 +225,63 @@ def _asset(
         columns=columns,
         findings=findings,
         worst_severity=_worst(findings),
+        score=score,
+        score_display=f"{score:.0f}",
+        score_tone=tone(score),
+        history=history,
+        relationships=relationships or [],
     )
 
 
 # ---- overview, inventory, the whole report ----
 
 
-def _overview(run: Run, findings: list[tree.FindingView]) -> tree.Overview:
+def _changes(diff: RunDiff | None, names: dict[str, str]) -> tree.Changes | None:
+    if diff is None:
+        return None
+
+    def listed(assets: list[Asset]) -> str:
+        shown = ", ".join(a.name for a in assets[:5])
+        return shown + (f" and {len(assets) - 5} more" if len(assets) > 5 else "")
+
+    lines = []
+    if diff.dropped_assets:
+        lines.append(f"{plural(len(diff.dropped_assets), 'asset')} gone: {listed(diff.dropped_assets)}.")
+    for change in diff.changed:
+        name = names.get(change.asset, change.asset)
+        parts = []
+        if change.removed_columns:
+            parts.append(f"removed {', '.join(change.removed_columns)}")
+        if change.added_columns:
+            parts.append(f"added {', '.join(change.added_columns)}")
+        parts += [f"{r.column} {r.old_logical} → {r.new_logical}" for r in change.retyped]
+        ratio = change.row_change_ratio
+        if ratio and change.old_rows is not None and change.new_rows is not None and abs(ratio) >= 0.1:
+            pct = "" if ratio == float("inf") else f" ({ratio:+.0%})"
+            parts.append(f"rows {fmt_int(change.old_rows)} → {fmt_int(change.new_rows)}{pct}")
+        if parts:
+            lines.append(f"{name}: {'; '.join(parts)}.")
+    if diff.new_assets:
+        lines.append(f"{plural(len(diff.new_assets), 'new asset')}: {listed(diff.new_assets)}.")
+    return tree.Changes(previous_run=diff.old_run, lines=lines)
+
+
+def _domain_scores(assets: list[Asset], scores: dict[str, float]) -> list[tree.DomainScore]:
+    names = {a.id: a.name for a in assets}
+    return [
+        tree.DomainScore(domain, count, score, f"{score:.0f}", tone(score), names[worst])
+        for domain, (score, worst, count) in sorted(
+            domain_scores(assets, scores).items(), key=lambda kv: (kv[1][0], kv[0])
+        )
+    ]
+
+
+def _overview(
+    run: Run,
+    findings: list[tree.FindingView],
+    scores: dict[str, float],
+    changes: tree.Changes | None,
+) -> tree.Overview:
     assets = run.assets
     counted = [a.row_count for a in assets if a.row_count is not None]
     sized = [a.byte_size for a in assets if a.byte_size is not None]
@@ -216,6 +311,8 @@ def _overview(run: Run, findings: list[tree.FindingView]) -> tree.Overview:
         by_family=_count_bars(Counter(f.family for f in findings), label_of=str.capitalize),
         by_type=_count_bars(Counter(f.type for f in findings), label_of=type_label),
         errors=list(run.errors),
+        domain_scores=_domain_scores(assets, scores),
+        changes=changes,
     )
 
 
@@ -227,6 +324,7 @@ def _sortable_time(moment: datetime | None) -> str:
 
 
 def _inventory_row(section: tree.AssetSection, asset: Asset) -> tree.InventoryRow:
+    score = section.score
     return tree.InventoryRow(
         anchor=section.anchor,
         asset_id=asset.id,
@@ -244,6 +342,9 @@ def _inventory_row(section: tree.AssetSection, asset: Asset) -> tree.InventoryRo
         columns=len(asset.columns),
         findings=len(section.findings),
         worst_severity=section.worst_severity,
+        score=score,
+        score_display=section.score_display,
+        score_tone=section.score_tone,
     )
 
 
@@ -262,7 +363,11 @@ def _unique_anchors(views: list[tree.FindingView]) -> list[tree.FindingView]:
     return unique
 
 
-def build_report(run: Run, options: ReportOptions | None = None) -> tree.Report:
+def build_report(
+    run: Run, options: ReportOptions | None = None, history: HistoryComparison | None = None
+) -> tree.Report:
+    """`history` (from stocktake.history.compare_with_history) adds what changed since the last
+    run and each asset's row counts over runs; without it the report covers this run alone."""
     options = options or ReportOptions()
     assets = sorted(run.assets, key=lambda a: (a.source, a.name, a.id))
     by_id = {a.id: a for a in assets}
@@ -276,14 +381,35 @@ def build_report(run: Run, options: ReportOptions | None = None) -> tree.Report:
     profiles_of: dict[str, dict[str, ColumnProfile]] = defaultdict(dict)
     for profile in run.profiles:
         profiles_of[profile.asset][profile.column] = profile
-    sections = [_asset(a, anchors[a.id], profiles_of[a.id], findings_of[a.id], options) for a in assets]
+    scores = asset_scores(assets, run.findings)
+    names = {a.id: a.name for a in assets}
+    row_counts = history.row_counts if history else {}
+    flagged_runs = {run.id} if history else set()
+    volume_flagged = {
+        f.asset
+        for f in run.findings
+        if str(f.type) == "volume_anomaly" and f.check and "row_count" in f.check
+    }
+    sections = [
+        _asset(
+            a,
+            anchors[a.id],
+            profiles_of[a.id],
+            findings_of[a.id],
+            options,
+            score=scores[a.id],
+            history=_history_chart(row_counts.get(a.id), flagged_runs if a.id in volume_flagged else set()),
+            relationships=_relationship_lines(a.id, run.relationships, names),
+        )
+        for a in assets
+    ]
     present = {f.asset_id for f in findings}
     # A filter choice is labelled by the asset's name, or by its id where two sources share a name.
     name_counts = Counter(a.name for a in assets)
     labels = {a.id: a.name if name_counts[a.name] == 1 else a.id for a in assets}
     return tree.Report(
         title=f"Stocktake inventory · {run.id}",
-        overview=_overview(run, findings),
+        overview=_overview(run, findings, scores, _changes(history.diff if history else None, names)),
         inventory=[_inventory_row(s, by_id[s.asset_id]) for s in sections],
         assets=sections,
         findings=tree.FindingsSection(
@@ -293,4 +419,5 @@ def build_report(run: Run, options: ReportOptions | None = None) -> tree.Report:
             severities=[s for s in SEVERITY_ORDER if any(f.severity == s for f in findings)],
             assets=sorted(((a, labels.get(a, a)) for a in present), key=lambda pair: (pair[1], pair[0])),
         ),
+        erd=layout_erd(assets, run.relationships, lambda asset_id: anchors[asset_id]),
     )

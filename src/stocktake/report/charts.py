@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from markupsafe import Markup, escape
 
-from stocktake.report.tree import BarChart, Chart, DayChart, QuantileStrip
+from stocktake.report.tree import BarChart, Chart, DayChart, ErDiagram, QuantileStrip, SeriesChart
 
 WIDTH = 420
 BAR_ROW = 18
@@ -141,6 +141,70 @@ def quantile_strip(chart: QuantileStrip, label: str = "distribution") -> Markup:
     return _svg(height, "".join(parts), label)
 
 
+def series_chart(chart: SeriesChart, label: str = "history") -> Markup:
+    """A metric over runs: a line through the measured points, anomalies marked."""
+    known = [p.value for p in chart.points if p.value is not None]
+    if len(known) < 2:
+        return Markup('<p class="muted">Fewer than two runs measured this.</p>')
+    plot_top, base, height = 18, 78, 96
+    low, high = min(0.0, min(known)), max(known) or 1.0
+    step = (WIDTH - 20) / max(1, len(chart.points) - 1)
+
+    def y(value: float) -> float:
+        return base - (value - low) / ((high - low) or 1.0) * (base - plot_top)
+
+    line, dots, flags = [], [], []
+    for i, point in enumerate(chart.points):
+        if point.value is None:
+            continue
+        x, yy = 10 + i * step, y(point.value)
+        line.append(f"{'M' if not line else 'L'}{_n(x)} {_n(yy)}")
+        tip = f"<title>{escape(point.label)}: {escape(point.display)}{' (anomaly)' if point.flagged else ''}</title>"
+        (flags if point.flagged else dots).append(
+            f'<circle cx="{_n(x)}" cy="{_n(yy)}" r="3.5">{tip}</circle>'
+        )
+    first, last = chart.points[0], chart.points[-1]
+    body = (
+        f'<line x1="0" y1="{base}" x2="{WIDTH}" y2="{base}" class="axis"/>'
+        f'<path d="{"".join(line)}" class="line"/>'
+        f'<g class="dots">{"".join(dots)}</g><g class="dots flagged">{"".join(flags)}</g>'
+        f'<text x="0" y="10" class="note">{escape(chart.metric)} over {len(chart.points)} runs</text>'
+        f'<text x="{WIDTH}" y="10" class="note end">latest {escape(last.display)}</text>'
+        f'<text x="0" y="{height - 2}" class="note">{escape(first.label)}</text>'
+        f'<text x="{WIDTH}" y="{height - 2}" class="note end">{escape(last.label)}</text>'
+    )
+    return _svg(height, body, label)
+
+
+def er_diagram(chart: ErDiagram, label: str = "relationships") -> Markup:
+    """Boxes for assets (linking to their sections), curves from a child's key to its parent's."""
+    # The arrowhead marks the referenced (parent) end; markers are referenced by fragment only.
+    parts = [
+        '<defs><marker id="erd-arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" '
+        'orient="auto-start-reverse"><path d="M0 0L8 4L0 8z" class="arrow"/></marker></defs><g class="edges">'
+    ]
+    for e in chart.edges:
+        parts.append(
+            f'<path d="{e.path}" class="edge{" weak" if e.weak else ""}" marker-end="url(#erd-arrow)">'
+            f"<title>{escape(e.label)} · {escape(e.coverage)} of values found</title></path>"
+        )
+    parts.append("</g>")
+    for n in chart.nodes:
+        rows = "".join(
+            f'<text x="{_n(n.x + 10)}" y="{_n(n.y + 24 + 15 * i + 11)}" class="key">{escape(k)}</text>'
+            for i, k in enumerate(n.keys)
+        )
+        parts.append(
+            f'<a href="#{escape(n.anchor)}" class="node"><rect x="{_n(n.x)}" y="{_n(n.y)}" width="{_n(n.width)}" '
+            f'height="{_n(n.height)}" rx="6"/><path d="M{_n(n.x)} {_n(n.y + 22)}h{_n(n.width)}" class="rule"/>'
+            f'<text x="{_n(n.x + 10)}" y="{_n(n.y + 16)}" class="name">{escape(n.name)}</text>{rows}</a>'
+        )
+    return Markup(
+        f'<svg class="chart erd" viewBox="0 0 {_n(chart.width)} {_n(chart.height)}" '
+        f'width="{_n(chart.width)}" role="img" aria-label="{escape(label)}">{"".join(parts)}</svg>'
+    )
+
+
 def render_chart(chart: Chart | None, label: str = "") -> Markup:
     """The Jinja filter `svg`: any chart node in, inline SVG out."""
     if chart is None:
@@ -151,4 +215,8 @@ def render_chart(chart: Chart | None, label: str = "") -> Markup:
         return day_chart(chart, label or "rows per day")
     if isinstance(chart, QuantileStrip):
         return quantile_strip(chart, label or "distribution")
+    if isinstance(chart, SeriesChart):
+        return series_chart(chart, label or "history")
+    if isinstance(chart, ErDiagram):
+        return er_diagram(chart, label or "relationships")
     raise TypeError(f"not a chart: {type(chart).__name__}")

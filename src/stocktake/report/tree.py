@@ -61,7 +61,53 @@ class QuantileStrip:
     high: str  # max, formatted
 
 
-Chart = BarChart | DayChart | QuantileStrip
+@dataclass(frozen=True, slots=True)
+class SeriesPoint:
+    label: str  # the run, as shown under the chart
+    value: float | None  # None: the run did not measure it (a gap)
+    display: str
+    flagged: bool = False  # an anomaly at this point
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesChart:
+    """One metric over runs, oldest first: the asset's history."""
+
+    points: list[SeriesPoint]
+    metric: str
+
+
+@dataclass(frozen=True, slots=True)
+class ErNode:
+    anchor: str  # the asset section it links to
+    name: str
+    keys: list[str]  # key columns that take part in a relationship
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+@dataclass(frozen=True, slots=True)
+class ErEdge:
+    child: str  # node anchors
+    parent: str
+    label: str  # "user_id → user_id"
+    coverage: str  # "99.8%"
+    path: str  # SVG path data, laid out in build
+    weak: bool  # coverage below 1: orphans exist
+
+
+@dataclass(frozen=True, slots=True)
+class ErDiagram:
+    nodes: list[ErNode]
+    edges: list[ErEdge]
+    width: float
+    height: float
+    left_off: int = 0  # assets in relationships not drawn because of the cap
+
+
+Chart = BarChart | DayChart | QuantileStrip | SeriesChart | ErDiagram
 
 
 # ---- overview ----
@@ -89,6 +135,24 @@ class SeverityCount:
 
 
 @dataclass(frozen=True, slots=True)
+class DomainScore:
+    domain: str
+    assets: int
+    score: float
+    display: str
+    tone: str  # good / fair / poor
+    worst: str  # the lowest-scoring asset in the domain
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """What changed since the last run over the same sources."""
+
+    previous_run: str
+    lines: list[str]  # one sentence each, most important first; empty: nothing changed
+
+
+@dataclass(frozen=True, slots=True)
 class Overview:
     run_id: str
     started: str
@@ -102,6 +166,8 @@ class Overview:
     by_family: BarChart
     by_type: BarChart
     errors: list[str]
+    domain_scores: list[DomainScore]
+    changes: Changes | None  # None: no earlier run to compare with
 
 
 # ---- inventory ----
@@ -125,6 +191,9 @@ class InventoryRow:
     columns: int
     findings: int
     worst_severity: str | None
+    score: float
+    score_display: str
+    score_tone: str
 
 
 # ---- findings ----
@@ -220,6 +289,11 @@ class AssetSection:
     columns: list[ColumnSection]
     findings: list[FindingView]
     worst_severity: str | None
+    score: float
+    score_display: str
+    score_tone: str
+    history: SeriesChart | None  # row counts over runs; None with fewer than two runs
+    relationships: list[str]  # "user_id → users.user_id (99.8%)", both directions
 
 
 # ---- the whole report ----
@@ -232,5 +306,4 @@ class Report:
     inventory: list[InventoryRow]
     assets: list[AssetSection]
     findings: FindingsSection
-    # Later issues add optional parts here (a diff against the previous run, history);
-    # a renderer skips a part that is None, so old trees keep rendering.
+    erd: ErDiagram | None  # None: no relationships discovered

@@ -30,25 +30,46 @@ from stocktake.cli.progress import console
 )
 @click.option("--seed", type=int, default=7, show_default=True, help="Random seed: same seed, same estate.")
 @click.option("--no-catalog", is_flag=True, help="Do not record the run in the catalog.")
+@click.option(
+    "--runs",
+    type=click.IntRange(min=1, max=50),
+    default=1,
+    show_default=True,
+    help="Scan the estate this many times, growing it a little each time; before the last scan one "
+    "table loses most of its rows and another changes its schema, so the last run reports both.",
+)
 @click.pass_context
-def demo(ctx: click.Context, out: Path, rows: int, seed: int, no_catalog: bool) -> None:
+def demo(ctx: click.Context, out: Path, rows: int, seed: int, no_catalog: bool, runs: int) -> None:
     """Generate a synthetic e-commerce estate with planted problems, scan it, print precision/recall."""
+    from stocktake.core.errors import UsageError
     from stocktake.demo import evaluate_findings, generate_estate, load_truth
+    from stocktake.demo.history import plant_history_changes, rows_for_run
 
-    console.print(f"generating the demo estate in {out} ({rows:,} behaviour events, seed {seed}) …")
-    layout = generate_estate(out, rows=rows, seed=seed)
-    truth = load_truth(layout.truth_path)
-    as_of = datetime.fromisoformat(str(truth.as_of))
-    as_of = as_of if as_of.tzinfo else as_of.replace(tzinfo=UTC)
-    run = run_scan_outcome(
-        list(layout.sources),
-        out / "report",
-        ctx.obj["catalog"],
-        not no_catalog,
-        as_of,
-        quiet=False,
-        show_pii=ctx.obj["show_pii"],
-    ).run
+    if runs > 1 and no_catalog:
+        raise UsageError("--runs needs the catalog to keep the history: drop --no-catalog")
+    for k in range(runs):
+        last = k == runs - 1
+        size = rows_for_run(rows, k)
+        step = f"run {k + 1} of {runs}: " if runs > 1 else ""
+        console.print(f"{step}generating the demo estate in {out} ({size:,} behaviour events, seed {seed}) …")
+        layout = generate_estate(out, rows=size, seed=seed)
+        truth = load_truth(layout.truth_path)
+        if last and runs > 1:
+            for problem in plant_history_changes(layout, truth):
+                console.print(f"  planted for this run: {problem.asset}: {problem.description}")
+        as_of = datetime.fromisoformat(str(truth.as_of))
+        as_of = as_of if as_of.tzinfo else as_of.replace(tzinfo=UTC)
+        run = run_scan_outcome(
+            list(layout.sources),
+            out / "report",
+            ctx.obj["catalog"],
+            not no_catalog,
+            as_of,
+            quiet=not last,
+            show_pii=ctx.obj["show_pii"],
+        ).run
+        if not last:
+            console.print(f"  run {run.id}: {len(run.assets)} assets, {len(run.findings)} findings")
     scores = evaluate_findings(truth, run.findings)
     table = Table(title="Planted problems found (precision / recall per type)")
     for col in ("type", "planted", "flagged", "precision", "recall"):

@@ -11,8 +11,6 @@ import click
 from stocktake.cli.progress import console, scan_progress
 
 if TYPE_CHECKING:
-    from stocktake.catalog import Catalog
-    from stocktake.core.records import Finding, Run
     from stocktake.pipeline import ScanOutcome
 
 
@@ -54,16 +52,20 @@ def run_scan_outcome(
     options = ScanOptions(rules=RuleOptions(as_of=moment), suggest=suggest, contract=contract)
     with scan_progress(enabled=not quiet) as hook:
         outcome = scan_with_checks(sources, options, progress=hook)
+    history = None
     if save:
         from stocktake.catalog import Catalog
+        from stocktake.history.since_last import compare_with_history
 
         catalog = Catalog(catalog_url)
-        outcome.run.findings.extend(drift_since_last_run(catalog, outcome.run))
+        # Drift since the last run over the same sources, anomalies over all of them.
+        history = compare_with_history(catalog, outcome.run)
+        outcome.run.findings.extend(history.findings)
     # PII is masked before anything leaves the process: catalog, JSON, report, terminal.
     outcome.run = run = redact_run(outcome.run, show_pii=show_pii)
     if save:
         catalog.save_run(run)
-    paths = write_outputs(run, out)
+    paths = write_outputs(run, out, history=history)
     if not quiet:
         rows = sum(a.row_count or 0 for a in run.assets)
         console.print(
@@ -75,20 +77,6 @@ def run_scan_outcome(
         for p in paths:
             console.print(f"  wrote {p}")
     return outcome
-
-
-def drift_since_last_run(catalog: Catalog, run: Run) -> list[Finding]:
-    """schema_drift / volume_anomaly findings against the latest earlier run over the same sources.
-
-    Runs over other sources are not compared: their assets would all look new or dropped.
-    """
-    from stocktake.history import diff_runs, drift_findings
-
-    uris = sorted(s.uri for s in run.sources)
-    for summary in catalog.list_runs():
-        if sorted(s.uri for s in summary.sources) == uris:
-            return drift_findings(diff_runs(catalog.get_run(summary.id), run))
-    return []
 
 
 CONFIG_OPTION = click.option(
