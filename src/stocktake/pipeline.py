@@ -16,6 +16,7 @@ from stocktake.checks.key_types import key_type_findings
 from stocktake.checks.orphans import orphan_findings
 from stocktake.checks.profile_rules import RuleOptions, findings_from_profiles
 from stocktake.checks.run import run_checks
+from stocktake.checks.sample_rows import attach_sample_rows
 from stocktake.checks.spelling import spelling_variant_findings
 from stocktake.checks.suggest import keep_confirmed, suggest_checks
 from stocktake.connectors import open_source
@@ -140,6 +141,9 @@ def scan_with_checks(
             run.findings = add_impact(
                 run.findings, run.relationships, rows, assets=run.assets, engines_by_source=engines
             )
+        if opts.findings and run.findings:
+            # Last, with every finding known: a few whole rows for each, by its own predicate.
+            attach_sample_rows(run.findings, run.assets, engines)
     run.finished_at = datetime.now(UTC)
     return outcome
 

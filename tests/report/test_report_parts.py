@@ -101,3 +101,14 @@ def test_findings_are_paged_in_the_payload_not_the_dom():
     assert '<tr class="finding ' not in html  # drawn by the page's script, a page at a time
     assert page_text(html).count('<tr class="finding ') == len(run.findings)
     assert all(isinstance(f, Finding) for f in run.findings)
+
+
+def test_sample_rows_render_as_a_table_not_as_evidence_text():
+    run = realistic_run()
+    first = run.findings[0]
+    first.evidence["sample_rows"] = [{"status": "N/A", "order_id": 7}, {"status": "-", "order_id": 9}]
+    view = next(f for f in build_report(run).findings.items if f.id == first.id)
+    assert view.sample_columns == ["status", "order_id"] and view.sample_rows == [["N/A", "7"], ["-", "9"]]
+    assert "sample_rows" not in dict(view.evidence)
+    text = page_text(render_html(build_report(run)))
+    assert '<table class="sample">' in text and "<td>N/A</td>" in text

@@ -81,3 +81,7 @@ NULL_LIKE_TOKENS: tuple[str, ...] = ("", "nan", "null", "none", "empty", "-", "n
 
 # Quantiles every numeric / temporal profile reports.
 PROFILE_QUANTILES: tuple[float, ...] = (0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99)
+
+# Evidence key of a finding's sample rows ({column: value} each; checks/sample_rows.py), masked
+# column by column before output (semantics/redact_run.py).
+SAMPLE_ROWS_KEY = "sample_rows"

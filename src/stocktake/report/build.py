@@ -21,7 +21,7 @@ from stocktake.core.records import (
     Relationship,
     Run,
 )
-from stocktake.core.vocab import Severity
+from stocktake.core.vocab import SAMPLE_ROWS_KEY, Severity
 from stocktake.report import tree
 from stocktake.report.columns import column_section
 from stocktake.report.erd import layout_erd
@@ -92,7 +92,7 @@ def _evidence(evidence: dict[str, Any], options: ReportOptions) -> list[tuple[st
             return ", ".join(compact(v) for v in value)
         return fmt_value(value, options.max_text)
 
-    shown = list(evidence.items())[: options.max_evidence]
+    shown = [(k, v) for k, v in evidence.items() if k != SAMPLE_ROWS_KEY][: options.max_evidence]
     return [(str(k), shorten(compact(v), options.max_text)) for k, v in shown]
 
 
@@ -101,6 +101,8 @@ def _finding(
 ) -> tree.FindingView:
     keys = f.rows.keys[: options.max_sample_keys]
     asset = assets.get(f.asset)
+    samples = [r for r in f.evidence.get(SAMPLE_ROWS_KEY) or [] if isinstance(r, dict)]
+    sample_columns = list(dict.fromkeys(c for r in samples for c in r))
     safe_id = f.id if re.fullmatch(r"[A-Za-z0-9_-]{1,64}", f.id) else _anchor("x", f.id)
     return tree.FindingView(
         id=f.id,
@@ -128,6 +130,8 @@ def _finding(
             f"{d.asset}: {fmt_int(d.rows)} rows ({fmt_pct(d.share)}) via {d.via}" for d in f.impact.downstream
         ],
         evidence=_evidence(f.evidence, options),
+        sample_columns=sample_columns,
+        sample_rows=[[fmt_value(r.get(c), options.max_text) for c in sample_columns] for r in samples],
         score=f.score,
         score_display=f"{f.score:.2f}",
         status=str(f.status),

@@ -224,6 +224,8 @@ class FindingView:
     impact: str
     downstream: list[str]
     evidence: list[tuple[str, str]]
+    sample_columns: list[str]  # sample rows fetched by the predicate, as shown (masked)
+    sample_rows: list[list[str]]
     score: float
     score_display: str
     status: str

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from stocktake.core.records import ColumnProfile, Finding, Run, Scalar, ValueCount
-from stocktake.core.vocab import NULL_LIKE_TOKENS
+from stocktake.core.vocab import NULL_LIKE_TOKENS, SAMPLE_ROWS_KEY
 from stocktake.semantics.masking import DIGIT_KINDS, mask_in_text, mask_value
 
 # Generic kind for a value whose column is personal but whose exact kind is unknown or mixed.
@@ -162,7 +162,10 @@ class _Masker:
         scope = _FindingScope.of(finding, self._asset_kinds(finding.asset))
         keys = [self._row_key(key, scope.key_kinds) for key in finding.rows.keys]
         evidence = {
-            k: self._evidence(v, self._context(k, None, scope), scope) for k, v in finding.evidence.items()
+            k: self._sample_rows(v, scope)
+            if k == SAMPLE_ROWS_KEY
+            else self._evidence(v, self._context(k, None, scope), scope)
+            for k, v in finding.evidence.items()
         }
         # The predicate selects rows by their values: one that quotes a masked value cannot be
         # shown, and a masked one would silently select nothing, so it is dropped.
@@ -176,6 +179,20 @@ class _Masker:
                 "evidence": evidence,
             }
         )
+
+    def _sample_rows(self, rows: Any, scope: _FindingScope) -> Any:
+        """Whole rows (checks/sample_rows.py): each value masked as its own column's kind, if any."""
+        if not isinstance(rows, list):
+            return self._evidence(rows, None, scope)
+        return [
+            {
+                col: self.value(scope.columns[col], v) if col in scope.columns else self._text_scalar(v)
+                for col, v in row.items()
+            }
+            if isinstance(row, dict)
+            else self._evidence(row, None, scope)
+            for row in rows
+        ]
 
     def _asset_kinds(self, asset: str) -> dict[str, str]:
         return {col: kind for (a, col), kind in self.kind_of.items() if a == asset}
