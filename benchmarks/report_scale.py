@@ -92,6 +92,14 @@ def _profile(asset: str, col: ColumnSchema, rows: int, rng: random.Random) -> Co
     return ColumnProfile(**base)
 
 
+def _sample_rows(rng: random.Random, column: str) -> list[dict[str, object]]:
+    names = [column, *(f"col_{c}" for c in range(9))]
+    return [
+        {n: rng.choice([rng.randint(0, 10**9), f"value-{rng.randint(0, 10**6)}", None]) for n in names}
+        for _ in range(5)
+    ]
+
+
 def synthetic_run(n_assets: int, n_columns: int, n_findings: int, seed: int = 11) -> Run:
     rng = random.Random(seed)
     assets, profiles = [], []
@@ -139,6 +147,8 @@ def synthetic_run(n_assets: int, n_columns: int, n_findings: int, seed: int = 11
                     "threshold": 0.05,
                     "observed": round(count / rows, 4),
                     "examples": ["N/A", "-", "null"],
+                    # A scan attaches up to 5 whole rows to the 25 most severe findings per asset.
+                    **({"sample_rows": _sample_rows(rng, column)} if i // n_assets < 25 else {}),
                 },
                 score=round(rng.random(), 3),
                 check=check,

@@ -111,13 +111,19 @@ def _value(name: str, column: str | None, profiles: list[ColumnProfile]) -> floa
 
 
 def _newest(profiles: list[ColumnProfile], column: str | None) -> float | None:
+    newest = newest_timestamp(profiles, column)
+    return newest.timestamp() if newest else None
+
+
+def newest_timestamp(profiles: list[ColumnProfile], column: str | None = None) -> datetime | None:
+    """The newest value of the asset's time columns (or of one): how fresh its data is."""
     moments = [
         moment
         for p in profiles
         if p.logical_type in TEMPORAL_TYPES and (column is None or p.column == column)
         if (moment := _as_moment(p.max)) is not None
     ]
-    return max(moments).timestamp() if moments else None
+    return max(moments) if moments else None
 
 
 def _as_moment(value: object) -> datetime | None:

@@ -22,6 +22,7 @@ from stocktake.core.records import (
     Run,
 )
 from stocktake.core.vocab import SAMPLE_ROWS_KEY, Severity
+from stocktake.history.metrics import newest_timestamp
 from stocktake.report import tree
 from stocktake.report.columns import column_section
 from stocktake.report.erd import layout_erd
@@ -57,6 +58,8 @@ class ReportOptions:
     max_patterns: int = 5
     max_sample_keys: int = 10
     max_evidence: int = 12
+    max_sample_rows: int = 3  # the JSON outputs keep every sample row; the page shows the first few
+    max_sample_columns: int = 6
     max_text: int = 160  # longest evidence value or sample key shown, in characters
     max_label: int = 24  # widest chart label, in character cells (CJK counts two)
 
@@ -102,7 +105,8 @@ def _finding(
     keys = f.rows.keys[: options.max_sample_keys]
     asset = assets.get(f.asset)
     samples = [r for r in f.evidence.get(SAMPLE_ROWS_KEY) or [] if isinstance(r, dict)]
-    sample_columns = list(dict.fromkeys(c for r in samples for c in r))
+    samples = samples[: options.max_sample_rows]
+    sample_columns = list(dict.fromkeys(c for r in samples for c in r))[: options.max_sample_columns]
     safe_id = f.id if re.fullmatch(r"[A-Za-z0-9_-]{1,64}", f.id) else _anchor("x", f.id)
     return tree.FindingView(
         id=f.id,
@@ -327,8 +331,11 @@ def _sortable_time(moment: datetime | None) -> str:
     return (moment.astimezone(UTC) if moment.tzinfo else moment).isoformat()
 
 
-def _inventory_row(section: tree.AssetSection, asset: Asset) -> tree.InventoryRow:
+def _inventory_row(
+    section: tree.AssetSection, asset: Asset, profiles: dict[str, ColumnProfile]
+) -> tree.InventoryRow:
     score = section.score
+    newest = newest_timestamp(list(profiles.values()))
     return tree.InventoryRow(
         anchor=section.anchor,
         asset_id=asset.id,
@@ -343,6 +350,9 @@ def _inventory_row(section: tree.AssetSection, asset: Asset) -> tree.InventoryRo
         bytes_display=fmt_bytes(asset.byte_size),
         modified_sort=_sortable_time(asset.last_modified),
         modified_display=fmt_datetime(asset.last_modified),
+        owner=asset.owner or "",
+        freshness_sort=_sortable_time(newest),
+        freshness_display=fmt_datetime(newest) if newest else "",
         columns=len(asset.columns),
         findings=len(section.findings),
         worst_severity=section.worst_severity,
@@ -414,7 +424,7 @@ def build_report(
     return tree.Report(
         title=f"Stocktake inventory · {run.id}",
         overview=_overview(run, findings, scores, _changes(history.diff if history else None, names)),
-        inventory=[_inventory_row(s, by_id[s.asset_id]) for s in sections],
+        inventory=[_inventory_row(s, by_id[s.asset_id], profiles_of[s.asset_id]) for s in sections],
         assets=sections,
         findings=tree.FindingsSection(
             items=findings,

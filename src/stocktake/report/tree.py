@@ -188,6 +188,9 @@ class InventoryRow:
     bytes_display: str
     modified_sort: str  # ISO text, sorts as time
     modified_display: str
+    owner: str
+    freshness_sort: str  # the newest timestamp in the data, ISO text; "" when it has no time column
+    freshness_display: str
     columns: int
     findings: int
     worst_severity: str | None
