@@ -5,20 +5,20 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: demo test test-all test-browser test-bare lint format bench clean
+.PHONY: demo test test-all test-browser test-spark test-bare lint format bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install -U 'pip>=25.1'
 
-# Core install: enough for scanning and the demo.
+# Core install plus the web app (FastAPI): enough for scanning, the demo and `stocktake serve` on it.
 $(VENV)/.core: pyproject.toml | $(BIN)/python
-	$(PIP) install -e .
+	$(PIP) install -e '.[web]'
 	touch $@
 
 # Everything the default test run needs: the model extra (torch 2.13.0 CPU wheel from local disk) + dev tools.
 $(VENV)/.dev: pyproject.toml $(VENV)/.core
-	$(PIP) install -e '.[model]' --group dev
+	$(PIP) install -e '.[model,detect,web,spark]' --group dev
 	touch $@
 
 demo: $(VENV)/.core
@@ -30,6 +30,10 @@ test: $(VENV)/.dev
 # Headless Chromium (Debian's /usr/bin/chromium) against real reports; under CI=true a missing browser fails.
 test-browser: $(VENV)/.dev
 	$(BIN)/python -m pytest -q -m browser
+
+# The conformance suite on Spark local mode (Java 17): the same declarations, the same results.
+test-spark: $(VENV)/.dev
+	$(BIN)/python -m pytest -q -m spark tests/engines/test_spark_conformance.py
 
 test-all: $(VENV)/.dev
 	$(BIN)/python -m pytest -q -m ''
@@ -43,7 +47,7 @@ format: $(VENV)/.dev
 	$(BIN)/ruff check --fix src tests benchmarks
 
 bench: $(VENV)/.dev
-	$(BIN)/python benchmarks/profile.py
+	$(BIN)/python benchmarks/profile_columns.py
 
 clean:
 	rm -rf $(VENV) stocktake-demo stocktake-out .stocktake .pytest_cache

@@ -15,7 +15,6 @@ import argparse
 import csv
 import os
 import random
-import sys
 import time
 from pathlib import Path
 
@@ -97,10 +96,6 @@ def main() -> None:
         "--generated", action="store_true", help="use generated titles even if PriceRunner is there"
     )
     args = parser.parse_args()
-    # `python benchmarks/encoder.py` puts benchmarks/ first on sys.path, where a sibling
-    # script named like a stdlib module (profile.py) would shadow it when torch loads.
-    if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
-        sys.path.pop(0)
 
     rng = random.Random(args.seed)
     texts, source = benchmark_texts(args.n, rng, args.generated)

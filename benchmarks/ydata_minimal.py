@@ -1,7 +1,7 @@
 """Time ydata-profiling's minimal profile of one Parquet file.
 
 Runs inside benchmarks/_venv_ydata (ydata-profiling pins older numpy/pandas, so it
-must never share an environment with Stocktake). benchmarks/profile.py starts it as
+must never share an environment with Stocktake). benchmarks/profile_columns.py starts it as
 a subprocess and reads the last line it prints: ``RESULT {"seconds": ..., ...}``.
 
     benchmarks/_venv_ydata/bin/python benchmarks/ydata_minimal.py PATH.parquet
@@ -13,10 +13,6 @@ import json
 import sys
 import time
 import warnings
-from pathlib import Path
-
-# This folder holds a script named profile.py; keep it from shadowing the stdlib module.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 
 def _cpu_seconds() -> float:

@@ -84,6 +84,13 @@ DEVICES = [
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36",
     "Huawei P30",
 ]
+# Values of generic categorical attributes (ownership, type, class of a thing), often lower-cased.
+ATTRIBUTE_LABELS = [
+    "government - local", "proprietary", "voluntary non-profit - other", "private", "public",
+    "acute care", "critical access", "retail", "wholesale", "outdoor furniture", "wall decor",
+    "kitchen storage", "heart failure", "standard", "premium", "economy", "tier 1", "tier 2",
+    "Accent Chairs", "Area Rugs", "Bed Frames", "Desk Lamps", "small business", "enterprise",
+]  # fmt: skip
 FIRST = _w("John Mary Wei Li Ana Pedro James Linda 张伟 王芳 李娜 Maria Carlos")
 LAST = _w("Smith Johnson Silva Santos Wang Zhang Brown Garcia Lee")
 STREETS = _w("Main Oak Pine Maple Cedar Elm Washington Park Lake Hill")
@@ -109,10 +116,20 @@ def _pick(rng: Rng, n: int, vocab: list[str], k: int | None = None) -> list[obje
     return list(rng.choice(chosen, size=n, p=weights))
 
 
+def _zipf_ints(rng: Rng, n: int, lo: int, hi: int, pool: int) -> list[object]:
+    """Keys as an event log repeats them: a few very active users or items, a long tail."""
+    values = rng.integers(lo, hi, size=max(2, pool))
+    weights = 1.0 / np.arange(1, len(values) + 1) ** rng.uniform(0.5, 1.2)
+    return list(rng.choice(values, size=n, p=weights / weights.sum()).tolist())
+
+
 def _key(rng: Rng, n: int, repeat: float) -> list[object]:
-    kind = rng.integers(0, 4)
+    kind = rng.integers(0, 6)
     if kind == 0:
         return _ints(rng, n, 1, int(10 ** rng.uniform(3, 9)), repeat)
+    if kind >= 4:  # integer keys of a log: pool from 0.5% to 100% of the rows
+        hi = int(10 ** rng.uniform(4, 10))
+        return _zipf_ints(rng, n, int(rng.choice([1, hi // 100])), hi, int(n * 10 ** rng.uniform(-2.3, 0)))
     if kind == 1:
         return _hex(rng, n, int(rng.choice([16, 32])), repeat)
     if kind == 2:
@@ -201,8 +218,8 @@ def _phone(rng: Rng, n: int) -> list[object]:
     if kind == 1:
         return [f"1{rng.choice([3, 5, 8])}{d % 10**9:09d}" for d in digits]
     if kind == 2:
-        return [int(d) for d in digits]
-    return [f"+{rng.integers(1, 99)} {d}" for d in digits]
+        return [int(f"1{rng.choice([3, 5, 7, 8, 9])}{d % 10**9:09d}") for d in digits]
+    return [f"+{rng.choice([1, 44, 49, 33, 55, 86, 81])} {d}" for d in digits]
 
 
 def _measure(rng: Rng, n: int) -> list[object]:
@@ -221,7 +238,8 @@ def _measure(rng: Rng, n: int) -> list[object]:
 def _identifier(rng: Rng, n: int) -> list[object]:
     kind = rng.integers(0, 5)
     if kind == 0:
-        return list(range(int(rng.integers(0, 2)), n + 1))[:n]
+        start = int(rng.choice([0, 1, 1, int(10 ** rng.uniform(2, 7))]))
+        return list(range(start, start + n))
     if kind == 1:
         return [int(v) for v in rng.integers(1, int(rng.integers(3, 12)), size=n)]
     if kind == 2:
@@ -264,9 +282,12 @@ MAKERS: dict[str, Maker] = {
     ],
     "order_id": lambda r, n: _key(r, n, r.uniform(0.0, 0.6)),
     "session_id": lambda r, n: _key(r, n, r.uniform(0.5, 0.95)),
-    "category": lambda r, n: (
-        _pick(r, n, CATEGORIES, int(r.integers(3, 15))) if r.random() < 0.7 else _ints(r, n, 1, 9999, 0.99)
-    ),
+    "category": lambda r, n: [
+        lambda: _pick(r, n, CATEGORIES, int(r.integers(3, 15))),
+        lambda: _ints(r, n, 1, 9999, 0.99),
+        lambda: _zipf_ints(r, n, 1, int(10 ** r.uniform(3, 7)), int(r.integers(20, 4000))),
+        lambda: _pick(r, n, ATTRIBUTE_LABELS, int(r.integers(2, 10))),
+    ][int(r.choice(4, p=[0.5, 0.15, 0.15, 0.2]))](),
     "category_path": lambda r, n: [
         str(r.choice([" > ", "/", "."])).join(r.choice(CATEGORIES, size=int(r.integers(2, 4))))
         for _ in range(n)
@@ -300,7 +321,12 @@ MAKERS: dict[str, Maker] = {
         else [f"{v:05d}-{r.integers(0, 999):03d}" for v in r.integers(1000, 99999, size=n)]
     ),
     "latitude": lambda r, n: [round(float(v), 6) for v in r.uniform(-34, 55, size=n) * r.choice([1.0, -0.5])],
-    "longitude": lambda r, n: [round(float(v), 6) for v in r.uniform(-120, 140, size=n)],
+    "longitude": lambda r, n: [
+        round(float(v), 6)
+        for v in r.uniform(
+            *[(-120, 140), (-74, -34), (-10, 30), (73, 135), (-125, -67)][int(r.integers(0, 5))], size=n
+        )
+    ],
     "email": lambda r, n: [
         f"{r.choice(FIRST[:8]).lower()}.{r.integers(1, 9999)}@{r.choice(['gmail.com', 'qq.com', 'example.org'])}"
         for _ in range(n)
@@ -418,6 +444,10 @@ NAMES: dict[str, list[str]] = {
         "group",
         "department",
         "cat",
+        "kind",
+        "product class",
+        "ownership",
+        "class name",
     ],
     "category_path": [
         "category path",
@@ -799,9 +829,9 @@ PREFIXES = [
 ]
 
 
-def style_name(rng: Rng, stem: str, position: int) -> str:
+def style_name(rng: Rng, stem: str, position: int, headerless: float = 0.1) -> str:
     """Spell a stem the way some real table would: snake, camel, Pascal, Title Case or headerless."""
-    if rng.random() < 0.1:
+    if rng.random() < headerless:
         return str(
             rng.choice(
                 [f"column{position}", f"col_{position}", f"field{position}", f"c{position}", f"_c{position}"]

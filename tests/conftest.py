@@ -12,6 +12,8 @@ import sqlalchemy
 # Test modules import the helpers as `dbservers` whatever pytest's import mode.
 sys.path.insert(0, str(Path(__file__).parent))
 
+from hypothesis import settings
+
 import dbservers
 
 _SCRATCH_FIXTURES = {
@@ -72,3 +74,8 @@ def duckdb_scratch(tmp_path: Path) -> dbservers.DuckDBScratch:
 def db_scratch(request: pytest.FixtureRequest) -> dbservers.Scratch:
     """The same test against SQLite, DuckDB, PostgreSQL and MySQL (ids are the kinds)."""
     return request.getfixturevalue(_SCRATCH_FIXTURES[request.param])
+
+
+# Property tests run on a shared 2-core machine: a time limit per example measures the neighbours.
+settings.register_profile("stocktake", deadline=None)
+settings.load_profile("stocktake")

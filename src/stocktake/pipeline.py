@@ -15,18 +15,22 @@ from stocktake.checks.impact import add_impact
 from stocktake.checks.key_types import key_type_findings
 from stocktake.checks.orphans import orphan_findings
 from stocktake.checks.profile_rules import RuleOptions, findings_from_profiles
+from stocktake.checks.read_problems import read_problem_findings
 from stocktake.checks.run import run_checks
 from stocktake.checks.sample_rows import attach_sample_rows
 from stocktake.checks.spelling import spelling_variant_findings
 from stocktake.checks.suggest import keep_confirmed, suggest_checks
 from stocktake.connectors import open_source
+from stocktake.connectors._sql_common import describe_timeout
 from stocktake.core.errors import StocktakeError
 from stocktake.core.records import Finding, Impact, RowSet, Run
 from stocktake.core.vocab import FAMILY_OF_TYPE, FindingType, Severity
 from stocktake.engines.profiling import ProfileOptions, profile_asset
+from stocktake.engines.sampling import plan_sample, record_sample
 from stocktake.semantics import discover_relationships
 from stocktake.semantics.domains import tag_domains
 from stocktake.semantics.pii_columns import PII_COLUMN_CHECK, pii_findings
+from stocktake.semantics.semantic_types import tag_semantic_types
 
 if TYPE_CHECKING:
     from stocktake.checks.contract_yaml import Contract
@@ -52,6 +56,9 @@ def new_run_id(now: datetime) -> str:
     return now.strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
 
 
+DEFAULT_SAMPLE_ROWS = 10_000_000  # docs/robustness.md
+
+
 @dataclass
 class ScanOptions:
     profile: ProfileOptions = field(default_factory=ProfileOptions)
@@ -60,6 +67,14 @@ class ScanOptions:
     relationships: bool = True
     suggest: bool = True  # run checks proposed from the profiles (stocktake.checks.suggest)
     contract: Contract | None = None  # declared checks, owners and expected assets
+    # Assets with more rows (or an unknown count) are profiled over a sample this big; None: never.
+    sample_rows: int | None = DEFAULT_SAMPLE_ROWS
+    # Semantic types per column: "features" (numpy-only model, fast), "encoder" (fuses MiniLM
+    # embeddings: more accurate, needs the [model] extra, ~30 s to load), or "off".
+    semantic_types: str = "features"
+    # Engine for file sources ("duckdb" or "spark"); databases are always profiled in place.
+    engine: str = "duckdb"
+    spark_master: str | None = None  # None: a running SparkSession, else local[*]
 
 
 @dataclass
@@ -81,6 +96,9 @@ class ScanOutcome:
 
 
 def _one_line(exc: Exception) -> str:
+    timeout = describe_timeout(exc)
+    if timeout:
+        return timeout
     text = str(exc).splitlines()[0][:300] if str(exc) else ""
     return text if isinstance(exc, StocktakeError) else f"{type(exc).__name__}: {text}"
 
@@ -116,6 +134,11 @@ def scan_with_checks(
             connector = stack.enter_context(open_source(spec))
             _unique_source_name(connector, engines)
             engines[connector.source.name] = _profile_source(connector, spec, run, opts, notify)
+        if opts.semantic_types != "off" and run.profiles:
+            notify("semantics", 0, 1, f"{len(run.profiles)} columns")
+            # What each column is (semantics/semantic_types.py); domains and the report use it.
+            tag_semantic_types(run, use_encoder=opts.semantic_types == "encoder")
+            notify("semantics", 1, 1, f"{len(run.profiles)} columns")
         tag_domains(run)  # before the contract, which may name a domain of its own
         if opts.relationships and run.assets:
             notify("relate", 0, 1, f"{len(run.assets)} assets")
@@ -163,19 +186,36 @@ def _profile_source(
     run.errors.extend(getattr(connector, "errors", []))
     run.sources.append(connector.source)
     engine = connector.engine()
+    if opts.engine == "spark" and connector.source.kind == "files":
+        from stocktake.engines.spark import spark_engine_for_files  # imports pyspark only when asked
+
+        engine = spark_engine_for_files(connector, assets, opts.spark_master)
     for i, asset in enumerate(assets):
         notify("profile", i, len(assets), asset.name)
+        # Too big to read in full: profile and find over a bounded sample (engines/sampling.py).
+        sample = None
         try:
-            profiles = profile_asset(engine, asset, opts.profile)
-            findings = findings_from_profiles(engine, asset, profiles, opts.rules) if opts.findings else []
+            sample = plan_sample(engine, asset, opts.sample_rows)
+            on_engine, on_asset = (sample.engine, sample.asset) if sample else (engine, asset)
+            profiles = profile_asset(on_engine, on_asset, opts.profile)
+            findings = (
+                findings_from_profiles(on_engine, on_asset, profiles, opts.rules) if opts.findings else []
+            )
+            if opts.findings:  # what the connector had to work around, and damaged text
+                findings += read_problem_findings(on_engine, on_asset, profiles)
             # Tags PII columns on their profiles (the inventory); only PII where it does not belong
             # (inside free text) is a finding: an email column in a users table is expected.
-            pii = pii_findings(engine, asset, profiles)
+            pii = pii_findings(on_engine, on_asset, profiles)
             findings += [f for f in pii if f.check != PII_COLUMN_CHECK] if opts.findings else []
         except Exception as exc:  # an engine error on one asset must not lose the others
             run.errors.append(f"{asset.id}: {_one_line(exc)}")
             continue
-        if asset.row_count is None and profiles:
+        finally:
+            if sample is not None:
+                sample.release()
+        if sample is not None and opts.sample_rows:
+            record_sample(engine, asset, profiles[0].row_count if profiles else 0, opts.sample_rows)
+        elif asset.row_count is None and profiles:
             asset.row_count = profiles[0].row_count
         run.assets.append(asset)
         run.profiles.extend(profiles)

@@ -81,6 +81,46 @@ def email(rng: random.Random) -> str:
     return f"{local}@{rng.choice(MAIL_DOMAINS)}"
 
 
+def cn_id_15(rng: random.Random) -> str:
+    """First-generation card: region, YYMMDD of 19YY, 3-digit sequence, no check digit."""
+    return f"{rng.choice(ID_REGIONS)}{rng.randint(30, 99)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{_digits(rng, 3)}"
+
+
+CN_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+CN_GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰"
+WESTERN_FIRST = ("John", "Mary", "Maria", "James", "Ana", "Carlos", "Linda", "Pedro", "Sarah", "David")
+WESTERN_LAST = ("Smith", "Silva", "Santos", "Johnson", "Garcia", "Brown", "Oliveira", "Miller", "Lee")
+STREETS = ("Oak", "Maple", "Ross Clark", "Main", "Lake View", "Washington", "Elm")
+STREET_TYPES = ("St", "Street", "Ave", "Road", "Blvd", "Circle", "Drive", "Lane")
+CN_PLACES = (
+    "广东省深圳市南山区",
+    "北京市朝阳区",
+    "浙江省杭州市西湖区",
+    "上海市浦东新区",
+    "四川省成都市武侯区",
+)
+CN_ROADS = ("科技园路", "建国路", "文三路", "世纪大道", "人民南路", "解放街")
+
+
+def person_name(rng: random.Random) -> str:
+    if rng.random() < 0.5:
+        given = "".join(rng.choice(CN_GIVEN) for _ in range(rng.randint(1, 2)))
+        return rng.choice(CN_SURNAMES) + given
+    first, last = rng.choice(WESTERN_FIRST), rng.choice(WESTERN_LAST)
+    return rng.choice(
+        (f"{first} {last}", f"{first} {rng.choice('ABCDEJ')}. {last}", f"{last.upper()}, {first.upper()}")
+    )
+
+
+def address(rng: random.Random) -> str:
+    if rng.random() < 0.5:
+        return f"{rng.choice(CN_PLACES)}{rng.choice(CN_ROADS)}{rng.randint(1, 999)}号"
+    street = f"{rng.randint(1, 9999)} {rng.choice(STREETS)} {rng.choice(STREET_TYPES)}"
+    return rng.choice(
+        (street, street.lower(), f"{street}, Springfield", f"{street} Apt {rng.randint(1, 40)}")
+    )
+
+
 def ip_address(rng: random.Random) -> str:
     if rng.random() < 0.8:
         return ".".join(str(rng.randint(1, 254)) for _ in range(4))
@@ -123,6 +163,18 @@ def zip_code(rng: random.Random) -> str:
             f"94{_digits(rng, 3)}-{_digits(rng, 4)}",
         )
     )
+
+
+PRODUCT_TITLES = (
+    "Apple iPhone 8 Plus 64GB", "Canon PowerShot SX730 HS", "Rose Gold Phone Case", "2 Pack Drive Belt",
+    "Samsung UE49NU7100", "小米手机 红米Note", "黄金项链", "女装连衣裙", "Wall Art", "Accent Chairs",
+)  # fmt: skip
+PLACES = ("Sao Paulo", "New York", "Springfield", "北京市", "深圳市南山区", "Main Street", "Rio de Janeiro")
+CATEGORY_WORDS = ("手机", "女装", "家电", "黄金", "鞋靴", "Electronics", "Home & Garden", "Toys")
+
+
+def product_title(rng: random.Random) -> str:
+    return rng.choice(PRODUCT_TITLES) + rng.choice(("", "", " Black", f" {rng.randint(2, 9)}件"))
 
 
 def non_mobile_11(rng: random.Random) -> str:
@@ -168,6 +220,14 @@ def column_cases(seed: int = 5, rows: int = 200) -> list[ColumnCase]:
         col("card_no", "bank_card", bank_card),
         col("pan", "bank_card", lambda r: bank_card(r, spaced=True)),
         col("payment_ref", "bank_card", bank_card, noise=0.2),
+        col("old_id", "cn_resident_id", cn_id_15),
+        col("证件号码", "cn_resident_id", cn_id_15, noise=0.2),
+        col("customer_name", "person_name", person_name),
+        col("收货人", "person_name", person_name, noise=0.2),
+        col("contact", "person_name", person_name, noise=0.1),
+        col("shipping_address", "address", address),
+        col("地址", "address", address, noise=0.2),
+        col("line1", "address", address),
         col("ip", "ip_address", ip_address),
         col("client_ip", "ip_address", ip_address, noise=0.3),
         col("remote", "ip_address", ip_address),
@@ -186,6 +246,11 @@ def column_cases(seed: int = 5, rows: int = 200) -> list[ColumnCase]:
         col("phone_ext", None, non_mobile_11),  # a phone-ish name never decides alone
         col("tracking_no", None, lambda r: "4" + _digits(r, 15)),
         col("card_type", None, lambda r: r.choice(("visa", "master", "unionpay"))),
+        col("product_name", None, product_title),
+        col("city", None, lambda r: r.choice(PLACES)),
+        col("category", None, lambda r: r.choice(CATEGORY_WORDS)),
+        col("name", None, product_title),  # a name-ish column name never decides alone
+        col("tracking_15", None, lambda r: "9" + _digits(r, 14)),
     ]
     start = 13_800_000_000
     cases.append(
@@ -223,6 +288,9 @@ def _distractor(rng: random.Random) -> str:
             "iPhone 15 Pro 256GB",
             f"tracking 4{_digits(rng, 15)[:10]}",
             f"model {short_code(rng)}",
+            f"固件 v{rng.randint(1, 9)}.{rng.randint(0, 9)}.{rng.randint(0, 30)} 更新后好用",
+            f"section 1.{rng.randint(1, 9)}.{rng.randint(1, 9)}.{rng.randint(1, 9)}.{rng.randint(1, 9)}",
+            f"delivered at {rng.randint(10, 23)}:{rng.randint(10, 59)}:{rng.randint(10, 59)}",
         )
     )
 
@@ -242,6 +310,8 @@ def text_cases(seed: int = 11, n: int = 1500) -> list[TextCase]:
         ("cn_resident_id", cn_id),
         ("bank_card", bank_card),
         ("bank_card", lambda r: bank_card(r, spaced=True)),
+        ("cn_resident_id", cn_id_15),
+        ("ip_address", ip_address),
     )
     cases = []
     for _ in range(n):

@@ -52,6 +52,22 @@ MIN_PRECISION = MIN_RECALL = 0.95
         ("4111 1111 1111 1111", "bank_card"),
         ("10.0.0.1", "ip_address"),
         ("2001:db8::1", "ip_address"),
+        ("110105491231002", "cn_resident_id"),  # first-generation 15-digit card
+        ("张伟", "person_name"),
+        ("欧阳娜娜", "person_name"),
+        ("Maria da Silva", "person_name"),
+        ("SMITH, JOHN", "person_name"),
+        ("1108 Ross Clark Circle, Dothan", "address"),
+        ("Rua das Flores, 123", "address"),
+        ("广东省深圳市南山区科技园路18号", "address"),
+        ("110105491331002", None),  # month 13
+        ("手机", None),
+        ("深圳市", None),
+        ("北京市朝阳区", None),  # a district, no street and number
+        ("Rose Gold Phone Case", None),
+        ("Apple iPhone 8 Plus", None),
+        ("2 Pack Drive Belt", None),
+        ("Main Street", None),
         ("12812345678", None),  # 128 is not a mobile prefix
         ("1234-5678", None),
         ("2024-01-15", None),  # a date is a valid German number by digits alone
@@ -95,12 +111,32 @@ def test_single_validators() -> None:
     assert is_ip_address("192.168.1.20") and not is_ip_address("10:30:00") and not is_ip_address("1.2.3")
 
 
+def test_old_resident_ids_need_region_and_a_real_birth_date() -> None:
+    assert is_cn_resident_id("440305840229123")  # 29 February 1984
+    assert not is_cn_resident_id("440305850229123")  # 1985 was not a leap year
+    assert not is_cn_resident_id("990305850229123")  # no such province
+    assert recognise("378282246310005") == "bank_card"  # 15-digit Amex, not an old ID
+
+
+def test_ips_inside_free_text_but_not_versions_or_times() -> None:
+    assert find_pii_in_text("login from 192.168.1.20, then 2001:db8::1.") == [
+        ("ip_address", 11, 23),
+        ("ip_address", 30, 41),
+    ]
+    assert find_pii_in_text("固件 v1.2.3 更新, section 1.2.3.4.5 at 12:30:00") == []
+    assert re.search(TEXT_SHAPE_SQL, "ip 2001:db8::1") and re.search(TEXT_SHAPE_SQL, "ip 10.0.0.1")
+
+
 def test_masks() -> None:
     assert mask_value("phone", "13812345678") == "138****5678"
     assert mask_value("email", "john@example.com") == "j***@example.com"
     assert mask_value("cn_resident_id", "110105194912310021") == "110***********0021"
     assert mask_value("bank_card", "6222021234567890") == "6222 **** **** 7890"
     assert mask_value("ip_address", "192.168.1.20") == "192.168.*.*"
+    assert mask_value("person_name", "张伟") == "张*"
+    assert mask_value("person_name", "John Smith") == "J*** S***"
+    assert mask_value("address", "广东省深圳市南山区科技园路18号") == "广东省***"
+    assert mask_value("address", "1108 Ross Clark Circle, Dothan") == "*** Dothan"
 
 
 # -- labelled set --------------------------------------------------------------------------
@@ -183,3 +219,26 @@ def test_demo_estate(tmp_path: Path) -> None:
     assert review.rows.keys and all(json.dumps(k) in planted_keys for k in review.rows.keys)
     assert review.rows.count == leak["count"]
     assert {f.severity for f in found if f.columns != ["review_text"]} == {Severity.INFO}
+
+
+SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+
+
+@pytest.mark.skipif(not SHARED_DATA.is_dir(), reason=f"{SHARED_DATA} not present: cannot check real columns")
+def test_names_and_addresses_on_real_columns() -> None:
+    """Real hospital addresses are found; product titles, Portuguese reviews and cities are not names."""
+    files = {
+        "error-detection/hospital/clean.csv": {"Address1": "address"},
+        "product-titles/pricerunner/pricerunner_aggregate.csv": {},
+        "olist/sample/olist_order_reviews_dataset.csv": {},
+        "olist/sample/olist_customers_dataset.csv": {},
+        "search/wands/query.csv": {},
+    }
+    conn = duckdb.connect()
+    for path, expected in files.items():
+        rel = conn.sql(f"SELECT * FROM read_csv_auto('{SHARED_DATA / path}', all_varchar=true) LIMIT 2000")
+        rows = rel.fetchall()
+        for i, column in enumerate(rel.columns):
+            values = [r[i] for r in rows if r[i] is not None]
+            kind, _share, _evidence = classify_pii_column(column, values)
+            assert kind == expected.get(column), (path, column, kind)

@@ -27,6 +27,7 @@ from stocktake.semantics.semantic_types import (
     classify_many,
     classify_profile,
     encoder_available,
+    infer_semantic_types,
     load_model,
     tag_semantic_types,
 )
@@ -34,8 +35,8 @@ from stocktake.semantics.semantic_types import (
 LABELS = Path(__file__).resolve().parents[1] / "data" / "semantic_columns.csv"
 SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 # Measured on the labelled set with the shipped model (see docs/semantic-types.md), minus a margin.
-MIN_ACCURACY = 0.63  # measured 0.665 at the default threshold; the issue asks for 0.90
-MIN_ACCURACY_ENCODER = 0.78  # measured 0.816 with the encoder model at the default threshold
+MIN_ACCURACY = 0.75  # measured 0.788 at the default threshold; the issue asks for 0.90
+MIN_ACCURACY_ENCODER = 0.85  # measured 0.888 with the encoder model at the default threshold
 
 
 def _profile(column: str, logical_type: str = "string", **fields: object) -> ColumnProfile:
@@ -130,6 +131,28 @@ def test_tag_semantic_types_sets_profiles_in_place(tmp_path: Path) -> None:
     tagged = {p.column: p.semantic_type for p in run.profiles}
     assert tagged["price"] == "price"
     assert tagged["order_id"] == "order_id"
+
+
+def test_infer_semantic_types_gives_one_decision_per_profile_in_order() -> None:
+    price = _profile("unit_price", "float", min=0.5, max=899.0, mean=60.0, distinct_count=700)
+    empty = _profile("address_2", distinct_count=1, top_values=[ValueCount(value="empty", count=1000)])
+    decisions = infer_semantic_types([price, empty], encoder=False)
+    assert [d.column for d in decisions] == ["unit_price", "address_2"]
+    assert all(0.0 <= d.confidence <= 1.0 and d.evidence for d in decisions)
+    assert infer_semantic_types([], encoder=False) == []
+
+
+def test_headerless_log_keys_are_not_phones() -> None:
+    # UserBehavior-like: a headerless integer key, each user seen hundreds of times. A bare
+    # 7-digit number passes no number plan, so the validator features keep it off `phone`.
+    users = ColumnProfile(
+        asset="logs/user_behavior", column="column0", logical_type="integer", engine_type="", row_count=80_000,
+        null_count=0, min=1, max=1_003_693, mean=501_000.0, std=290_000.0,
+        distinct_count=800, top_values=[ValueCount(value=v, count=500) for v in (1000664, 1000718, 1002909)],
+    )  # fmt: skip
+    decision = classify_profile("column0", users, use_encoder=False)
+    assert decision.semantic_type != SemanticType.PHONE
+    assert not any("valid phone" in line for line in decision.evidence)
 
 
 def test_encoder_texts_spell_out_the_name_and_keep_a_few_values() -> None:

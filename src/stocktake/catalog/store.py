@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -287,12 +287,35 @@ class Catalog:
 
     def verdicts_for(self, finding_id: str) -> list[Verdict]:
         """Every verdict on a finding id, oldest first."""
+        return self._verdicts(schema.verdicts.c.finding_id == finding_id)
+
+    def verdicts_starting_with(self, prefix: str) -> list[Verdict]:
+        """Every verdict whose target starts with `prefix` (a finding's row verdicts), oldest first."""
+        column = schema.verdicts.c.finding_id
+        # LIKE ignores case on SQLite: the prefix is checked again exactly.
+        found = self._verdicts(column.startswith(prefix, autoescape=True))
+        return [v for v in found if v.finding_id.startswith(prefix)]
+
+    def latest_verdicts(self, finding_ids: Iterable[str]) -> dict[str, Verdict]:
+        """finding id -> its most recent verdict, for the ids that have one (one query per 500 ids)."""
+        ids = sorted(set(finding_ids))
+        latest: dict[str, Verdict] = {}
+        for start in range(0, len(ids), _IDS_PER_QUERY):
+            # Oldest first, so the last one written per id wins.
+            for verdict in self._verdicts(
+                schema.verdicts.c.finding_id.in_(ids[start : start + _IDS_PER_QUERY])
+            ):
+                latest[verdict.finding_id] = verdict
+        return latest
+
+    def last_verdict_id(self) -> int:
+        """The id of the newest verdict row (0 when none): changes whenever a verdict is recorded."""
+        with self._read() as conn:
+            return int(conn.scalar(sa.select(sa.func.max(schema.verdicts.c.id))) or 0)
+
+    def _verdicts(self, where: Any) -> list[Verdict]:
         verdicts = schema.verdicts
-        query = (
-            sa.select(verdicts)
-            .where(verdicts.c.finding_id == finding_id)
-            .order_by(verdicts.c.at, verdicts.c.id)
-        )
+        query = sa.select(verdicts).where(where).order_by(verdicts.c.at, verdicts.c.id)
         with self._read() as conn:
             rows = conn.execute(query).all()
         return [
@@ -306,6 +329,9 @@ class Catalog:
             )
             for row in rows
         ]
+
+
+_IDS_PER_QUERY = 500  # well under every database's limit on parameters in one IN (...) list
 
 
 def _newest_first() -> tuple[Any, ...]:

@@ -122,8 +122,17 @@ def _is_text_literal(node: exp.Expression) -> bool:
     return isinstance(node, exp.Literal) and node.is_string
 
 
+class _SparkFlavour(_Flavour):
+    # Java regex: RLIKE searches, and `$` also matches before a final line terminator;
+    # \z is the end of the text. Text compares byte for byte (UTF8_BINARY) by default.
+    def regex_mismatch(self, text_sql: str, regex: str) -> str:
+        pattern = "^(?:" + regex + r")\z"
+        return f"NOT REGEXP_MATCHES({text_sql}, {sql_literal(pattern)})"
+
+
 FLAVOURS: dict[str, _Flavour] = {
     "duckdb": _Flavour(),
+    "spark": _SparkFlavour(),
     "postgres": _PostgresFlavour(),
     "sqlite": _SQLiteFlavour(),
     "mysql": _MySQLFlavour(),

@@ -91,8 +91,8 @@ def _compose(text: str, filename: str) -> Node | None:
         if "block" in what or "mapping values" in what:
             what += " (check the indentation)"
         raise ContractError(f"{filename}:{line}: YAML syntax error: {what}") from None
-    except yaml.YAMLError as exc:
-        raise ContractError(f"{filename}: YAML syntax error: {exc}") from None
+    except yaml.YAMLError as exc:  # e.g. a control character: the reader's message spans lines
+        raise ContractError(f"{filename}: YAML syntax error: {' '.join(str(exc).split())}") from None
 
 
 class _Reader:

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import click
 
-from stocktake.cli.commands import catalog_cmds, check_cmds, clean_cmd, demo_cmd, history_cmds, scan_cmd
+from stocktake.cli.commands import (
+    catalog_cmds,
+    check_cmds,
+    clean_cmd,
+    demo_cmd,
+    errors_cmd,
+    history_cmds,
+    review_cmd,
+    scan_cmd,
+    serve_cmd,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -37,3 +47,6 @@ cli.add_command(catalog_cmds.runs)
 cli.add_command(history_cmds.diff)
 cli.add_command(history_cmds.history)
 cli.add_command(clean_cmd.clean)
+cli.add_command(errors_cmd.errors)
+cli.add_command(serve_cmd.serve)
+cli.add_command(review_cmd.review)

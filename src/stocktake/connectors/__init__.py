@@ -20,6 +20,7 @@ CONNECTORS: dict[str, str] = {
     "sqlite": "stocktake.connectors.sqlite:SQLiteConnector",
     "postgresql": "stocktake.connectors.postgres:PostgresConnector",
     "mysql": "stocktake.connectors.mysql:MySQLConnector",
+    "spark": "stocktake.engines.spark.catalog:SparkCatalogConnector",
 }
 
 _SCHEMES = {
@@ -29,6 +30,7 @@ _SCHEMES = {
     "mariadb": "mysql",
     "sqlite": "sqlite",
     "duckdb": "duckdb",
+    "spark": "spark",
 }
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -9,14 +10,42 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
-from stocktake.core.errors import SourceConnectionError, SourceNotFoundError
+from stocktake.core.errors import SourceConnectionError, SourceNotFoundError, UsageError
 from stocktake.core.records import Asset, ColumnSchema, LogicalType
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
+
     from stocktake.core.records import Source
     from stocktake.engines.base import Engine
 
 CONNECT_TIMEOUT_S = 5
+# Seconds one query may run before the database cancels it (docs/robustness.md): a scan must not
+# hold a production database hostage. The URL's ?statement_timeout= or this variable overrides it.
+DEFAULT_STATEMENT_TIMEOUT_S = 300.0
+STATEMENT_TIMEOUT_ENV = "STOCKTAKE_STATEMENT_TIMEOUT"
+
+
+def statement_timeout_s(from_url: str | None = None) -> float | None:
+    """The per-query time limit in seconds, or None for no limit (a value of 0)."""
+    raw = from_url if from_url is not None else os.environ.get(STATEMENT_TIMEOUT_ENV)
+    if raw is None or raw == "":
+        return DEFAULT_STATEMENT_TIMEOUT_S
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0 or seconds == float("inf"):
+        where = "statement_timeout in the URL" if from_url is not None else STATEMENT_TIMEOUT_ENV
+        raise UsageError(f"{where} must be a number of seconds (0 for no limit), not {raw!r}")
+    return seconds or None
+
+
+def pop_query_value(url: URL, key: str) -> tuple[URL, str | None]:
+    """`url` without the query parameter `key`, and its (first) value."""
+    value = url.query.get(key)
+    first = value if isinstance(value, str) or value is None else value[0]
+    return url.difference_update_query([key]), first
 
 
 # -- URLs and paths -----------------------------------------------------------------------
@@ -109,8 +138,25 @@ def _first_line(message: str) -> str:
     return line[:300]
 
 
+_TIMEOUT_MARKERS = ("statement timeout", "max_statement_time", "max_execution_time", "interrupted")
+
+
+def describe_timeout(exc: BaseException) -> str | None:
+    """A one-line explanation when `exc` is a query the database cancelled for running too long."""
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    if not any(marker in text for marker in _TIMEOUT_MARKERS):
+        return None
+    return (
+        "query cancelled: it ran longer than the statement timeout "
+        f"(set {STATEMENT_TIMEOUT_ENV} or ?statement_timeout= in the URL; 0 = no limit)"
+    )
+
+
 def short_error(exc: BaseException) -> str:
     """A driver error as one short line, for asset notes."""
+    timeout = describe_timeout(exc)
+    if timeout:
+        return timeout
     return _first_line(str(getattr(exc, "orig", None) or exc))
 
 

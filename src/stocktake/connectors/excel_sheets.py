@@ -52,6 +52,7 @@ def _read_sheet(title: str, rows: Any) -> tuple[pa.Table, int, dict[str, Scalar]
     header: list[Any] | None = None
     header_row = 0
     data: list[tuple[Any, ...]] = []
+    numbers: list[int] = []
     blank_rows = pending_blank = 0
     for number, row in enumerate(rows, start=1):
         if all(_is_blank(v) for v in row):
@@ -63,9 +64,16 @@ def _read_sheet(title: str, rows: Any) -> tuple[pa.Table, int, dict[str, Scalar]
         blank_rows += pending_blank  # blank rows at the end do not count
         pending_blank = 0
         data.append(row)
+        numbers.append(number)
     if header is None:
         return None
     notes: list[str] = []
+    if data and _is_title(header, data[0]):
+        notes.append(
+            f"row {header_row} holds only a title ({_cell_text(header[0]).strip()!r}, often merged cells): "
+            f"the header is row {numbers[0]}"
+        )
+        header, header_row, data = list(data[0]), numbers[0], data[1:]
     width = max([len(header), *(len(r) for r in data)])
     names = _column_names(header + [None] * (width - len(header)), notes)
     arrays, kept = [], []
@@ -80,6 +88,18 @@ def _read_sheet(title: str, rows: Any) -> tuple[pa.Table, int, dict[str, Scalar]
     options: dict[str, Scalar] = {"sheet": title, "header_row": header_row}
     table = pa.Table.from_arrays(arrays, names=kept)
     return table, table.num_rows, options, notes
+
+
+def _is_title(first: list[Any], second: tuple[Any, ...]) -> bool:
+    """A report-style sheet: one text cell at the top left (a title, usually merged across the
+    columns) above a row of several text cells (the real header)."""
+    filled = [v for v in second if not _is_blank(v)]
+    return (
+        not _is_blank(first[0])
+        and all(_is_blank(v) for v in first[1:])
+        and len(filled) >= 2
+        and all(isinstance(v, str) for v in filled)
+    )
 
 
 def _cell_text(value: Any) -> str:

@@ -26,7 +26,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from stocktake.connectors import csv_sniff
+from stocktake.connectors import csv_sniff, newlines
 from stocktake.connectors.base import Connector
 from stocktake.connectors.excel_sheets import read_workbook
 from stocktake.core.errors import (
@@ -54,6 +54,7 @@ FORMATS_BY_EXTENSION: dict[str, str] = {
 SUPPORTED_EXTENSIONS = ", ".join(FORMATS_BY_EXTENSION)
 CSV_SNIFF_ROWS = 100_000  # rows DuckDB samples to infer CSV column types
 JSON_SNIFF_RECORDS = 20_000
+MAX_LINE_BYTES = 256 * 1024 * 1024  # the longest CSV line read (DuckDB's default is 2 MB)
 _LEADING_ZERO = "'^ *[+-]?0[0-9]'"
 # A file failing with one of these is skipped (and reported) rather than ending discovery.
 _FILE_ERRORS = (StocktakeError, duckdb.Error, OSError, ValueError, EOFError, zipfile.BadZipFile, ParseError)
@@ -365,6 +366,17 @@ class FilesConnector(Connector):
             notes.append(f"decoded from {guess.label} ({guess.method})")
         elif guess.bom:
             notes.append("UTF-8 byte-order mark skipped")
+        endings = newlines.line_endings(text, dialect.quote, dialect.escape)
+        if newlines.is_mixed(endings):  # a reader honours one line ending: copy with all of them as \n
+            read_path, endings = self._normalise_newlines(
+                read_path,
+                compressed and read_path == path,
+                "utf-8" if read_path != path else guess.encoding,
+                dialect,
+            )
+            encoding = "utf-8"
+            mixed = ", ".join(f"{n:,} {kind.upper()}" for kind, n in endings.items() if n)
+            notes.append(f"lines end in mixed ways ({mixed}): read from a copy with every line ending as LF")
         options = {
             "delim": dialect.delimiter,
             "quote": dialect.quote,
@@ -399,6 +411,8 @@ class FilesConnector(Connector):
             "decimal_separator": "," if dialect.decimal_comma else ".",
             **extra,
         }
+        if newlines.is_mixed(endings):
+            read_options.update({f"line_endings_{kind}": n for kind, n in endings.items()})
         if not dialect.header:
             notes.append("no header row detected: columns are named column0, column1, ...")
         self._note_text_digits(text, dialect, complete, source, notes)
@@ -415,6 +429,14 @@ class FilesConnector(Connector):
             )
         return target
 
+    def _normalise_newlines(
+        self, path: Path, compressed: bool, encoding: str, dialect: csv_sniff.Dialect
+    ) -> tuple[Path, dict[str, int]]:
+        target = self._scratch(".csv")
+        with _open(path, compressed) as source, target.open("wb") as copy:
+            counts = newlines.normalise_newlines(source, copy, encoding, dialect.quote, dialect.escape)
+        return target, counts
+
     def _plan_csv(
         self, path: Path, options: dict[str, object], notes: list[str]
     ) -> tuple[str, int, dict[str, Scalar]]:
@@ -424,11 +446,41 @@ class FilesConnector(Connector):
         except duckdb.InvalidInputException as exc:
             if "unicode" in str(exc).lower():
                 raise
+            if "maximum line size" in str(exc).lower() and "max_line_size" not in options:
+                # One huge value (a pasted document, a base64 blob): allow lines up to the file's size.
+                size = min(path.stat().st_size + 1, MAX_LINE_BYTES)
+                notes.append(
+                    f"some lines are longer than DuckDB's default limit: read with lines up to {size:,} bytes"
+                )
+                longer = {**options, "max_line_size": size, "buffer_size": max(size, 1 << 25)}
+                planned = self._plan_csv(path, longer, notes)
+                return planned[0], planned[1], {**planned[2], "max_line_size": size}
         # Rows with too few or too many fields: keep the file, padding or truncating them.
         ragged = {**options, "null_padding": True, "strict_mode": False}
-        planned = self._typed_csv(path, ragged, notes)
-        notes.append("some rows have a different number of fields: missing ones read as NULL, extras dropped")
-        return planned[0], planned[1], {**planned[2], "null_padding": True, "strict_mode": False}
+        extra: dict[str, Scalar] = {"null_padding": True, "strict_mode": False}
+        try:
+            planned = self._typed_csv(path, ragged, notes)
+        except duckdb.InvalidInputException:
+            if not options.get("quote"):
+                raise
+            # A quote opened and never closed swallows the rest of the file: read without quoting.
+            ragged.update(quote="", escape="")
+            planned = self._typed_csv(path, ragged, notes)
+            extra.update(quote="", escape="", unclosed_quote=str(options["quote"]))
+            notes.append(
+                f"a {options['quote']} quote is opened and never closed: the file is read without "
+                "quoting, so quoted fields keep their quotes"
+            )
+        # Exact count of the rows that did not fit: a strict read skips them.
+        strict = {**ragged, "null_padding": False, "strict_mode": True, "ignore_errors": True}
+        fitting = self._count(table_function("read_csv", path, {**strict, "all_varchar": True}), [])
+        extra["ragged_rows"] = max(planned[1] - fitting, 0)
+        if extra["ragged_rows"]:
+            notes.append(
+                f"{extra['ragged_rows']:,} rows have a different number of fields: missing ones read "
+                "as NULL, extras dropped"
+            )
+        return planned[0], planned[1], {**planned[2], **extra}
 
     def _typed_csv(
         self, path: Path, options: dict[str, object], notes: list[str]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+import pymysql
 import sqlalchemy
 from sqlalchemy.engine import make_url
 
@@ -16,7 +18,9 @@ from stocktake.connectors._sql_common import (
     build_assets,
     connection_error,
     logical_type_from_name,
+    pop_query_value,
     redact_url,
+    statement_timeout_s,
 )
 from stocktake.connectors.base import Connector
 from stocktake.core.errors import SourceConnectionError, UsageError
@@ -44,7 +48,8 @@ _UPDATE_TIME_NOTE = "last modified from information_schema UPDATE_TIME (forgotte
 class MySQLConnector(Connector):
     def __init__(self, spec: str, name: str | None = None) -> None:
         redacted = redact_url(spec)
-        url = _parse_url(spec, redacted)
+        url, timeout = pop_query_value(_parse_url(spec, redacted), "statement_timeout")
+        self.statement_timeout = statement_timeout_s(timeout)
         if not url.database:
             raise UsageError(f"a MySQL URL must name a database, as in mysql://user@host:3306/db: {redacted}")
         self.database: str = url.database
@@ -52,7 +57,9 @@ class MySQLConnector(Connector):
         sa_engine = sqlalchemy.create_engine(
             url, connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "charset": "utf8mb4"}
         )
-        sqlalchemy.event.listen(sa_engine, "connect", _read_only_session)
+        sqlalchemy.event.listen(
+            sa_engine, "connect", functools.partial(_read_only_session, timeout=self.statement_timeout)
+        )
         try:
             with sa_engine.connect() as conn:
                 conn.exec_driver_sql("SELECT 1")
@@ -120,11 +127,17 @@ class MySQLConnector(Connector):
         self._engine.close()
 
 
-def _read_only_session(dbapi_conn: Any, _record: Any) -> None:
-    """Every transaction of this session refuses writes; times come back in UTC."""
+def _read_only_session(dbapi_conn: Any, _record: Any, timeout: float | None = None) -> None:
+    """Every transaction of this session refuses writes; times come back in UTC; long statements
+    are cancelled by the server (MariaDB: max_statement_time in s, MySQL: max_execution_time in ms)."""
     with dbapi_conn.cursor() as cur:
         cur.execute("SET SESSION TRANSACTION READ ONLY")
         cur.execute("SET SESSION time_zone = '+00:00'")
+        if timeout:
+            try:
+                cur.execute(f"SET SESSION max_statement_time = {timeout:.3f}")
+            except pymysql.err.MySQLError:  # MySQL names it differently
+                cur.execute(f"SET SESSION max_execution_time = {round(timeout * 1000)}")
 
 
 def _text(value: Any) -> str:

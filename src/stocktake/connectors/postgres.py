@@ -16,7 +16,9 @@ from stocktake.connectors._sql_common import (
     build_assets,
     connection_error,
     logical_type_from_name,
+    pop_query_value,
     redact_url,
+    statement_timeout_s,
 )
 from stocktake.connectors.base import Connector
 from stocktake.core.errors import SourceConnectionError, SourceNotFoundError
@@ -66,9 +68,13 @@ class PostgresConnector(Connector):
     def __init__(self, spec: str, name: str | None = None) -> None:
         redacted = redact_url(spec)
         url = _parse_url(spec, redacted)
-        schema = url.query.get("schema")
-        self.schema: str | None = schema if isinstance(schema, str) or schema is None else schema[0]
-        url = url.difference_update_query(["schema"])
+        url, self.schema = pop_query_value(url, "schema")
+        url, timeout = pop_query_value(url, "statement_timeout")
+        self.statement_timeout = statement_timeout_s(timeout)
+        # Read-only transactions, and the server cancels any statement that runs too long.
+        options = "-c default_transaction_read_only=on"
+        if self.statement_timeout:
+            options += f" -c statement_timeout={round(self.statement_timeout * 1000)}"
         self.source = Source(
             name=name or url.database or url.username or "postgres", kind="postgresql", uri=redacted
         )
@@ -76,7 +82,7 @@ class PostgresConnector(Connector):
             url,
             connect_args={
                 "connect_timeout": CONNECT_TIMEOUT_S,
-                "options": "-c default_transaction_read_only=on",
+                "options": options,
                 "application_name": "stocktake",
             },
         )

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections import Counter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import sqlalchemy
@@ -19,6 +20,7 @@ from stocktake.connectors._sql_common import (
     logical_type_from_name,
     require_file,
     short_error,
+    statement_timeout_s,
 )
 from stocktake.connectors.base import Connector
 from stocktake.core.errors import UnreadableSourceError
@@ -148,13 +150,39 @@ def sqlite_logical_type(declared: str) -> LogicalType:
     return named
 
 
+class _TimedConnection(sqlite3.Connection):
+    """A connection whose running statement is interrupted once `deadline` (monotonic s) passes."""
+
+    deadline: float | None = None
+
+    def past_deadline(self) -> int:
+        return int(self.deadline is not None and time.monotonic() > self.deadline)
+
+
+# SQLite calls the progress handler every this many virtual-machine instructions.
+_PROGRESS_STEPS = 10_000
+
+
 def _open_engine(path: Path) -> sqlalchemy.Engine:
+    # mode=ro: the file is opened read-only; query_only: even a temp table cannot be written.
     uri = f"file:{quote(str(path))}?mode=ro"
+    timeout = statement_timeout_s()
 
     def connect() -> sqlite3.Connection:
-        conn = sqlite3.connect(uri, uri=True, timeout=CONNECT_TIMEOUT_S, check_same_thread=False)
+        conn = sqlite3.connect(
+            uri, uri=True, timeout=CONNECT_TIMEOUT_S, check_same_thread=False, factory=_TimedConnection
+        )
+        conn.execute("PRAGMA query_only = ON")
+        conn.set_progress_handler(conn.past_deadline, _PROGRESS_STEPS)
         register_sqlite_functions(conn)
         return conn
 
     # A file database: a small pool of connections shared across the profiler's threads.
-    return sqlalchemy.create_engine("sqlite+pysqlite://", creator=connect, poolclass=QueuePool)
+    engine = sqlalchemy.create_engine("sqlite+pysqlite://", creator=connect, poolclass=QueuePool)
+    if timeout:
+
+        def start_clock(conn: Any, *_: Any) -> None:
+            conn.connection.dbapi_connection.deadline = time.monotonic() + timeout
+
+        sqlalchemy.event.listen(engine, "before_cursor_execute", start_clock)
+    return engine

@@ -119,6 +119,9 @@ class ColumnProfile(Record):
     patterns_sampled_rows: int | None = None
     per_day: list[DayCount] = Field(default_factory=list)
     semantic_type: str | None = None
+    # How sure the semantic-type classifier was (0..1) and why: "name ≈ 'price' 0.82", ...
+    semantic_confidence: float | None = Field(default=None, ge=0.0, le=1.0)
+    semantic_evidence: list[str] = Field(default_factory=list)
     pii_kind: str | None = None
 
     @property

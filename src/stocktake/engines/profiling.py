@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from stocktake.engines.base import Engine
 
 REL = "__stocktake_rel__"  # placeholder relation, replaced after transpiling
+MAX_PROFILE_TEXT = 1_000  # characters of a text value a profile keeps (min, max, top values)
 
 
 @dataclass(frozen=True)
@@ -307,6 +308,8 @@ class Profiler:
 
 def _normalise(value: Any, logical_type: str) -> Scalar:
     """Engine-independent scalars: SQLite hands timestamps back as 'YYYY-MM-DD HH:MM:SS' text."""
+    if isinstance(value, str) and len(value) > MAX_PROFILE_TEXT:  # a 50 MB cell stays in the data
+        return value[:MAX_PROFILE_TEXT] + "…"
     if isinstance(value, str) and logical_type in TEMPORAL_TYPES:
         try:
             value = datetime.fromisoformat(value)

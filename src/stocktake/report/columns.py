@@ -131,6 +131,13 @@ def _day_chart(profile: ColumnProfile) -> tree.DayChart | None:
     )
 
 
+def _semantic_note(profile: ColumnProfile) -> str:
+    """Why the classifier decided: confidence and its top evidence, for a tooltip."""
+    if profile.semantic_confidence is None:
+        return ""
+    return "; ".join([f"confidence {profile.semantic_confidence:.2f}", *profile.semantic_evidence[:4]])
+
+
 def column_section(
     anchor: str,
     schema: ColumnSchema,
@@ -150,7 +157,7 @@ def column_section(
     )
     if profile is None:
         return tree.ColumnSection(
-            **base, semantic_type=None, pii_kind=None, profiled=False, null_share="", distinct="",
+            **base, semantic_type=None, semantic_note="", pii_kind=None, profiled=False, null_share="", distinct="",
             stats=[], null_like=[], quantiles=[], strip=None, top_values=None, patterns=None,
             patterns_note="", per_day=None,
         )  # fmt: skip
@@ -184,7 +191,8 @@ def column_section(
     sampled = profile.patterns_sampled_rows
     return tree.ColumnSection(
         **base,
-        semantic_type=profile.semantic_type,
+        semantic_type=None if profile.semantic_type == "unknown" else profile.semantic_type,
+        semantic_note=_semantic_note(profile),
         pii_kind=profile.pii_kind,
         profiled=True,
         null_share=share(profile.null_count + profile.null_like_count),

@@ -261,7 +261,8 @@ class ColumnSection:
     engine_type: str
     logical_type: str
     nullable: bool
-    semantic_type: str | None
+    semantic_type: str | None  # None also when the classifier said unknown
+    semantic_note: str  # confidence and evidence, shown on hover
     pii_kind: str | None
     profiled: bool
     null_share: str  # for the schema table; "" when not profiled

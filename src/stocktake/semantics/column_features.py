@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from stocktake.semantics.pii import is_bank_card, is_cn_resident_id, is_email, is_ip_address, is_phone
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -164,6 +166,14 @@ def _dense_block(profile: ColumnProfile, samples: list[str], feats: ColumnFeatur
     top_share = sum(v.count for v in profile.top_values) / non_null
     pattern_texts = [str(p.value) for p in profile.patterns]
     midnight = _share(samples, lambda s: s.endswith(("00:00:00", "T00:00:00", "00:00:00Z")))
+    headerless = is_headerless(profile.column)
+    # Integer keys: an auto-increment id fills its range (distinct ≈ max - min + 1); a phone
+    # number or a hashed key does not. Rows per distinct value separate entity keys (few
+    # repeats) from the keys of the things events are about (users: hundreds of events each).
+    span = hi - lo + 1 if integral else 0.0
+    fills_range = float(integral and distinct > 1 and distinct / max(span, 1.0) > 0.5)
+    repeats = non_null / max(distinct, 1)
+    null_like = sum(profile.null_like.values()) / non_null
     stats: dict[str, float] = {f"type {t}": float(profile.logical_type == t) for t in LOGICAL_TYPES}
     stats |= {
         "null share": profile.null_count / rows,
@@ -196,6 +206,13 @@ def _dense_block(profile: ColumnProfile, samples: list[str], feats: ColumnFeatur
         "log mean length": math.log10((profile.length_mean or 0) + 1) / 3,
         "log max length": math.log10((profile.length_max or 0) + 1) / 3,
         "fixed length": float(profile.length_max is not None and profile.length_max == profile.length_min),
+        "headerless whole numbers": float(headerless and integral),
+        "headerless text": float(headerless and not numeric),
+        "fills its integer range": fills_range,
+        "log rows per value": math.log10(repeats) / 4,
+        "one row": float(profile.row_count <= 1),
+        "null-like tokens": min(null_like, 1.0),
+        "no values shown": float(not samples),
     }
     shapes = samples + pattern_texts
     stats |= {
@@ -220,6 +237,12 @@ def _dense_block(profile: ColumnProfile, samples: list[str], feats: ColumnFeatur
         "shape: letters and digits": _share(shapes, lambda s: any(c.isalpha() for c in s) and any(c.isdigit() for c in s)),
         "shape: dotted quad": _share(samples, lambda s: s.count(".") == 3 and s.replace(".", "").isdigit()),
         "shape: am/pm": _share(samples, lambda s: s.lower().endswith(("am", "pm", "a.m.", "p.m."))),
+        # Validators, not shapes: a bare digit run is a phone only if a number plan accepts it.
+        "valid phone": _share(samples, is_phone),
+        "valid CN resident id": _share(samples, is_cn_resident_id),
+        "valid bank card": _share(samples, is_bank_card),
+        "valid email": _share(samples, is_email),
+        "valid IP address": _share(samples, is_ip_address),
     }  # fmt: skip
     feats.dense = list(stats.values())
     feats.dense_labels = list(stats.keys())

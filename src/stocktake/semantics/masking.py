@@ -111,9 +111,11 @@ _MASKERS: dict[str, Callable[[str], str]] = {
 # specific branch must not stop inside a longer run of digit groups ('(?![ -]?\d)'): such a run
 # falls through to `digits` and is masked whole, so no part of it is left in clear.
 _END = r"(?![ -]?\d)"
+# The email branch is bounded (local part <= 64, labels <= 63 characters, as in RFC 5321): unbounded,
+# a long run of letters without an '@' made every start position rescan the rest, quadratic in length.
 _SENSITIVE_IN_TEXT = re.compile(
     rf"""
-    (?P<email>[A-Za-z0-9._%+-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{{2,}})
+    (?P<email>[A-Za-z0-9._%+-]{{1,64}}@(?:[A-Za-z0-9-]{{1,63}}\.)+[A-Za-z]{{2,}})
     | (?P<id_card>(?<!\d)\d{{17}}[\dXx](?![\dXx]){_END})
     | (?P<phone>(?<![\d+])(?:\+?86[ -]?)?1[3-9]\d(?:[ -]?\d{{4}}){{2}}{_END})
     | (?P<e164>(?<![\d+])\+\d(?:[ -]?\d){{7,14}}{_END})

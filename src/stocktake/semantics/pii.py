@@ -4,9 +4,9 @@ Each recogniser takes one value and returns its PII kind or None. A value only c
 when it passes the format's own validation (checksums, number plans, real dates), so
 order ids, prices, timestamps and zip codes that merely look similar are not flagged.
 
-Kinds: email, phone (Chinese mobiles and international numbers), cn_resident_id,
-bank_card, ip_address. Names and postal addresses are out of scope here: telling them
-apart from product names or cities needs a model, not a validator.
+Kinds: email, phone (Chinese mobiles and international numbers), cn_resident_id (18-digit
+cards and the old 15-digit ones), bank_card, ip_address, and the pattern-and-list kinds
+person_name and address (semantics/person_address.py), which are narrower by design.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 import phonenumbers
 from phonenumbers import PhoneMetadata
 
+from stocktake.semantics.person_address import is_address, is_person_name, mask_address, mask_name
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -27,7 +29,9 @@ PHONE = "phone"
 CN_RESIDENT_ID = "cn_resident_id"
 BANK_CARD = "bank_card"
 IP_ADDRESS = "ip_address"
-PII_KINDS: tuple[str, ...] = (EMAIL, PHONE, CN_RESIDENT_ID, BANK_CARD, IP_ADDRESS)
+PERSON_NAME = "person_name"
+ADDRESS = "address"
+PII_KINDS: tuple[str, ...] = (EMAIL, PHONE, CN_RESIDENT_ID, BANK_CARD, IP_ADDRESS, PERSON_NAME, ADDRESS)
 
 # Regions whose national formats ("(212) 555-0123", "020 7946 0958", "010-12345678") are
 # tried for numbers written without a country code; E.164 numbers need no hint.
@@ -133,9 +137,15 @@ def id_check_char(first17: str) -> str:
     return _ID_CHECK[sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True)) % 11]
 
 
+_OLD_ID_SHAPE = re.compile(r"[1-8]\d{14}")
+
+
 def is_cn_resident_id(value: str, today: date | None = None) -> bool:
-    """18 characters: region, birth date YYYYMMDD (1900..today), sequence, MOD 11-2 check."""
+    """18 characters: region, birth date YYYYMMDD (1900..today), sequence, MOD 11-2 check;
+    or a first-generation card (issued until 2004): 15 digits, region, YYMMDD of 19YY, sequence."""
     text = value.strip()
+    if _OLD_ID_SHAPE.fullmatch(text):
+        return _is_old_cn_resident_id(text)
     if not _ID_SHAPE.fullmatch(text) or text[:2] not in _PROVINCES:
         return False
     try:
@@ -145,6 +155,17 @@ def is_cn_resident_id(value: str, today: date | None = None) -> bool:
     if born.year < 1900 or born > (today or date.today()):
         return False
     return id_check_char(text[:17]) == text[17].upper()
+
+
+def _is_old_cn_resident_id(text: str) -> bool:
+    """No check digit, so region and a real birth date (1900..1999) are all there is to validate."""
+    if text[:2] not in _PROVINCES or text[2:6] == "0000":
+        return False
+    try:
+        date(1900 + int(text[6:8]), int(text[8:10]), int(text[10:12]))
+    except ValueError:
+        return False
+    return True
 
 
 # -- bank cards ----------------------------------------------------------------------------
@@ -197,10 +218,14 @@ def is_ip_address(value: str) -> bool:
 def recognise(value: object, regions: Sequence[str] = DEFAULT_PHONE_REGIONS) -> str | None:
     """The PII kind of one whole value, or None. Ints count as their digits; other types never."""
     text = _as_text(value)
-    if text is None or not 5 <= len(text) <= 254:
+    if text is None:
         return None
+    if not 5 <= len(text) <= 254:
+        return PERSON_NAME if 2 <= len(text) < 5 and is_person_name(text) else None
     if "@" in text:
         return EMAIL if is_email(text) else None
+    if len(text) == 15 and is_bank_card(text):
+        return BANK_CARD  # Amex numbers (34/37...) can also pass the old ID's weaker rules
     if is_cn_resident_id(text):
         return CN_RESIDENT_ID
     if is_phone(text, regions):
@@ -209,6 +234,10 @@ def recognise(value: object, regions: Sequence[str] = DEFAULT_PHONE_REGIONS) -> 
         return BANK_CARD
     if is_ip_address(text):
         return IP_ADDRESS
+    if is_address(text):
+        return ADDRESS
+    if is_person_name(text):
+        return PERSON_NAME
     return None
 
 
@@ -229,6 +258,10 @@ def mask_value(kind: str | None, value: object) -> str:
     if kind == EMAIL and "@" in text:
         local, _, domain = text.rpartition("@")
         return f"{local[:1]}***@{domain}"
+    if kind == PERSON_NAME:
+        return mask_name(text)
+    if kind == ADDRESS:
+        return mask_address(text)
     if kind == IP_ADDRESS:
         if ":" in text:
             return ":".join(text.split(":")[:2]) + ":*:*"
@@ -266,11 +299,13 @@ def mask_text(text: str, spans: Sequence[tuple[str, int, int]], width: int = 24)
 
 
 __all__ = [
+    "ADDRESS",
     "BANK_CARD",
     "CN_RESIDENT_ID",
     "DEFAULT_PHONE_REGIONS",
     "EMAIL",
     "IP_ADDRESS",
+    "PERSON_NAME",
     "PHONE",
     "PII_KINDS",
     "id_check_char",

@@ -20,16 +20,19 @@ from stocktake.core.vocab import FAMILY_OF_TYPE, FindingType, Severity
 from stocktake.engines.drilldown import Drilldown
 from stocktake.engines.profiling import REL, quote_duckdb, sql_literal, to_scalar
 from stocktake.semantics.pii import (
+    ADDRESS,
     BANK_CARD,
     CN_RESIDENT_ID,
     DEFAULT_PHONE_REGIONS,
     EMAIL,
     IP_ADDRESS,
+    PERSON_NAME,
     PHONE,
     is_bank_card,
     is_cn_mobile,
     is_cn_resident_id,
     is_email,
+    is_ip_address,
     is_phone,
     mask_text,
     mask_value,
@@ -51,6 +54,8 @@ _NOUNS = {
     CN_RESIDENT_ID: "resident ID numbers",
     BANK_CARD: "bank card numbers",
     IP_ADDRESS: "IP addresses",
+    PERSON_NAME: "person names",
+    ADDRESS: "postal addresses",
 }
 # Name words that hint at a kind (matched against lower-case name tokens, or as substrings for CJK).
 _CONTEXT_TOKENS = {
@@ -59,12 +64,16 @@ _CONTEXT_TOKENS = {
     CN_RESIDENT_ID: {"id_card", "idcard", "id_no", "id_number", "identity", "sfz"},
     BANK_CARD: {"card", "card_no", "pan", "bank_card"},
     IP_ADDRESS: {"ip", "ipv4", "ipv6", "ip_address"},
+    PERSON_NAME: {"name", "full_name", "first_name", "last_name", "surname", "recipient", "contact_name"},
+    ADDRESS: {"address", "addr", "street", "address_line", "shipping_address"},
 }
 _CONTEXT_CJK = {
     PHONE: ("手机", "电话"),
     EMAIL: ("邮箱",),
     CN_RESIDENT_ID: ("身份证",),
     BANK_CARD: ("银行卡", "卡号"),
+    PERSON_NAME: ("姓名", "收货人", "联系人"),
+    ADDRESS: ("地址",),
 }
 _CONTEXT_BONUS = 0.1
 
@@ -75,7 +84,7 @@ def name_context(name: str) -> str | None:
     snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
     tokens = [t for t in re.split(r"[^a-z0-9]+", snake) if t]
     words = set(tokens) | {f"{a}_{b}" for a, b in itertools.pairwise(tokens)}
-    for kind in (CN_RESIDENT_ID, BANK_CARD, PHONE, EMAIL, IP_ADDRESS):
+    for kind in (CN_RESIDENT_ID, BANK_CARD, PHONE, EMAIL, IP_ADDRESS, ADDRESS, PERSON_NAME):
         if words & _CONTEXT_TOKENS[kind] or any(w in name for w in _CONTEXT_CJK.get(kind, ())):
             return kind
     return None
@@ -138,6 +147,9 @@ _EMAIL_CANDIDATE = re.compile(
 # Runs of digits with separators; ASCII-only boundaries because Python's \w includes CJK.
 _NUMBER_RUN = re.compile(r"(?<![0-9A-Za-z+])(?:\+|\()?\d[\d \-().]{4,80}[\dXx](?![0-9A-Za-z])")
 _NUMBER_TOKEN = re.compile(r"[+(]?\d+[Xx]?\)?")
+_IP_CANDIDATE = re.compile(
+    r"(?<![0-9A-Za-z.:])(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7})(?![0-9A-Za-z:]|\.[0-9A-Za-z])"
+)
 
 # Portable SQL regex (RE2, Python re, PostgreSQL ARE, ICU) for every candidate shape above:
 # no lookarounds, no \d, no backslashes. It selects a superset of the rows with real PII.
@@ -147,11 +159,15 @@ TEXT_SHAPE_SQL = (
     "|[(][0-9]{2,4}[)] ?[0-9]{3}"
     "|[0-9]{3,4}[ -][0-9]{3,4}[ -][0-9]{4}"
     "|[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+[.][A-Za-z]"
+    "|[0-9]{1,3}[.][0-9]{1,3}[.][0-9]{1,3}[.][0-9]{1,3}"
+    "|[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:"
 )
 
 
 def find_pii_in_text(text: str, regions: Sequence[str] = DEFAULT_PHONE_REGIONS) -> list[tuple[str, int, int]]:
-    """(kind, start, end) of every validated email, phone, resident ID or card number in `text`."""
+    """(kind, start, end) of every validated email, phone, resident ID, card number or IP address
+    in `text`. Names and addresses are not searched in free text: without a column to vote, a
+    capitalised first name or a street word in a review is far more often something else."""
     found: list[tuple[str, int, int]] = []
     for m in _EMAIL_CANDIDATE.finditer(text):
         start, end = m.start(), m.end()
@@ -159,6 +175,11 @@ def find_pii_in_text(text: str, regions: Sequence[str] = DEFAULT_PHONE_REGIONS) 
             start += 1  # punctuation before the address belongs to the sentence
         if is_email(text[start:end]):
             found.append((EMAIL, start, end))
+    for m in _IP_CANDIDATE.finditer(text):
+        candidate = m.group(0)
+        # IPv6 needs 3+ colons here (a clock time has 2); the SQL shape above relies on it.
+        if (":" not in candidate or candidate.count(":") >= 3) and is_ip_address(candidate):
+            found.append((IP_ADDRESS, m.start(), m.end()))
     taken = [(s, e) for _, s, e in found]
     for m in _NUMBER_RUN.finditer(text):
         if any(s < m.end() and m.start() < e for s, e in taken):

@@ -54,6 +54,10 @@ _NOISE_TOKENS = frozenset(
 )
 _REASONS = ("name", "domain", "semantic", "values")  # preference order when one child has several
 
+# Semantic types that name one entity's key: two columns of the same such type may reference each
+# other. Generic identifiers (1, 2, 3 in every table) and text types (two title columns) may not.
+ENTITY_KEY_TYPES: frozenset[str] = frozenset({"user_id", "item_id", "sku", "order_id", "session_id"})
+
 
 def _snake(name: str) -> str:
     name = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)
@@ -219,7 +223,10 @@ def propose_candidates(columns: Sequence[_Column]) -> list[Candidate]:
         for parent in parents:
             if _names_match(child, parent):
                 add(child, parent, "name")
-            elif child.profile.semantic_type and child.profile.semantic_type == parent.profile.semantic_type:
+            elif (
+                child.profile.semantic_type in ENTITY_KEY_TYPES
+                and child.profile.semantic_type == parent.profile.semantic_type
+            ):
                 add(child, parent, "semantic")
     for child, parent in _domain_pairs(columns):
         add(child, parent, "domain")

@@ -197,6 +197,19 @@ def classify_columns(
     return classify_many(columns, threshold=threshold, use_encoder=use_encoder)
 
 
+def infer_semantic_types(
+    profiles: Sequence[ColumnProfile],
+    *,
+    encoder: bool | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> list[Decision]:
+    """The pipeline's entry point: one Decision (type, confidence, evidence) per profile, in order.
+
+    `encoder`: None uses the encoder model when the [model] extra is installed, False never
+    loads torch. Profiles of every asset are classified in one batch."""
+    return classify_many([(p.column, p, None) for p in profiles], threshold=threshold, use_encoder=encoder)
+
+
 def tag_semantic_types(
     run: Run, *, threshold: float = DEFAULT_THRESHOLD, use_encoder: bool | None = None
 ) -> list[Decision]:
@@ -207,6 +220,8 @@ def tag_semantic_types(
         decision = by_key.get((profile.asset, profile.column))
         if decision is not None:
             profile.semantic_type = str(decision.semantic_type)
+            profile.semantic_confidence = round(min(1.0, max(0.0, decision.confidence)), 4)
+            profile.semantic_evidence = list(decision.evidence)
     return decisions
 
 
@@ -218,6 +233,7 @@ __all__ = [
     "classify_many",
     "classify_profile",
     "encoder_available",
+    "infer_semantic_types",
     "load_model",
     "tag_semantic_types",
 ]

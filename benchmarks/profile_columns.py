@@ -3,8 +3,8 @@
 The references are DuckDB SUMMARIZE, one hand-written single-scan DuckDB aggregate and
 ydata-profiling (minimal); the data are generated behaviour logs.
 
-    .venv/bin/python benchmarks/profile.py                       # 1M and 10M rows, best of 1
-    .venv/bin/python benchmarks/profile.py --rows 1000000 --repeat 2 --breakdown
+    .venv/bin/python benchmarks/profile_columns.py                       # 1M and 10M rows, best of 1
+    .venv/bin/python benchmarks/profile_columns.py --rows 1000000 --repeat 2 --breakdown
 
 Every measurement runs in a fresh subprocess, so peak RSS (from os.wait4) belongs to one
 method alone and no method profits from another's warm caches in the same process. The
@@ -31,9 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-# This script is named profile.py; keep it from shadowing the stdlib module in children.
 BENCH_DIR = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH_DIR]
 
 DATA_DIR = BENCH_DIR / "_data"
 YDATA_PYTHON = BENCH_DIR / "_venv_ydata" / "bin" / "python"

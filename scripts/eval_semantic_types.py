@@ -1,0 +1,79 @@
+"""Measure the semantic type classifier on the hand-labelled real columns (tests/data/semantic_columns.csv).
+
+Prints accuracy overall, per source group and per language (Chinese separately), then the
+confusion list of misses. The scanned profiles can be cached between runs (--cache), since
+scanning the shared data takes longer than classifying it.
+
+    .venv/bin/python scripts/eval_semantic_types.py [--encoder|--no-encoder] [--threshold 0.35]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import pickle
+import time
+from collections import Counter
+from pathlib import Path
+
+from stocktake.core.records import ColumnProfile
+from stocktake.pipeline import ScanOptions, scan
+from stocktake.semantics.semantic_types import DEFAULT_THRESHOLD, classify_many
+
+ROOT = Path(__file__).resolve().parents[1]
+LABELS = ROOT / "tests" / "data" / "semantic_columns.csv"
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+def labelled_profiles(cache: Path | None) -> list[tuple[ColumnProfile, dict[str, str]]]:
+    """(profile, label row) for every labelled column, scanning each top folder of the data once."""
+    with LABELS.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    profiles: dict[tuple[str, str], ColumnProfile] = {}
+    if cache is not None and cache.exists():
+        profiles = pickle.loads(cache.read_bytes())
+    wanted = {r["source_path"].split("/", 1)[0] for r in rows}
+    done = {key[0].split("/", 1)[0] for key in profiles}
+    options = ScanOptions(findings=False, relationships=False, suggest=False)
+    for folder in sorted(wanted - done):
+        run = scan([str(SHARED_DATA / folder)], options)
+        location = {a.id: Path(a.location).resolve().relative_to(SHARED_DATA.resolve()) for a in run.assets}
+        profiles |= {(str(location[p.asset]), p.column): p for p in run.profiles}
+    if cache is not None:
+        cache.write_bytes(pickle.dumps(profiles))
+    return [(profiles[(r["source_path"], r["column"])], r) for r in rows]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--encoder", action=argparse.BooleanOptionalAction, default=None)
+    parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
+    parser.add_argument("--cache", type=Path, help="pickle of the scanned profiles, reused when present")
+    args = parser.parse_args()
+    labelled = labelled_profiles(args.cache)
+    started = time.perf_counter()
+    decisions = classify_many(
+        [(p.column, p, None) for p, _ in labelled], threshold=args.threshold, use_encoder=args.encoder
+    )
+    seconds = time.perf_counter() - started
+    hits: Counter[str] = Counter()
+    totals: Counter[str] = Counter()
+    misses = []
+    for (_, row), decision in zip(labelled, decisions, strict=True):
+        right = decision.semantic_type == row["semantic_type"]
+        for group in ("all", f"language {row['language']}", row["source_path"].rsplit("/", 1)[0]):
+            totals[group] += 1
+            hits[group] += right
+        if not right:
+            misses.append(
+                f"{row['source_path']} {row['column']}: {row['semantic_type']} -> "
+                f"{decision.semantic_type} ({decision.confidence:.2f})"
+            )
+    for group in sorted(totals):
+        print(f"{group}: {hits[group]}/{totals[group]} = {hits[group] / totals[group]:.3f}")
+    print(f"classified {len(decisions)} columns in {seconds:.2f} s (threshold {args.threshold})")
+    print("misses:\n" + "\n".join(misses))
+
+
+if __name__ == "__main__":
+    main()

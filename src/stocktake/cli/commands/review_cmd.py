@@ -1,0 +1,94 @@
+"""`stocktake review`: confirm, reject or mark fixed the findings of a run, in the terminal."""
+
+from __future__ import annotations
+
+import click
+
+from stocktake.cli.progress import console
+
+_KEYS = {"c": "confirmed", "r": "rejected", "f": "fixed"}
+
+
+@click.command()
+@click.argument("finding_id", required=False)
+@click.option(
+    "--verdict",
+    type=click.Choice(["confirmed", "rejected", "fixed"]),
+    help="Record this verdict on FINDING_ID and exit.",
+)
+@click.option("--comment", default=None, help="Why (kept with the verdict; shown in later reports).")
+@click.option("--reviewer", envvar="USER", default=None, help="Who decided [default: $USER].")
+@click.option(
+    "--run",
+    "run_ref",
+    default="latest",
+    show_default=True,
+    metavar="RUN",
+    help="A run id, id prefix, 'latest' or 'previous'.",
+)
+@click.option(
+    "--type", "type_", default=None, metavar="T", help="Only findings of this type (e.g. missing_values)."
+)
+@click.option("--asset", default=None, metavar="A", help="Only findings on this asset (id or unique name).")
+@click.pass_context
+def review(
+    ctx: click.Context,
+    finding_id: str | None,
+    verdict: str | None,
+    comment: str | None,
+    reviewer: str | None,
+    run_ref: str,
+    type_: str | None,
+    asset: str | None,
+) -> None:
+    """Review open findings one by one (c confirm, r reject, f fixed, s skip, q quit), or record one
+    verdict: `stocktake review FINDING_ID --verdict rejected --comment '...'`."""
+    from stocktake.catalog import Catalog
+    from stocktake.core.errors import CatalogError, UsageError
+    from stocktake.review import apply_verdicts
+
+    if (finding_id is None) != (verdict is None):
+        raise UsageError("give both FINDING_ID and --verdict, or neither for the interactive review")
+    with Catalog(ctx.obj["catalog"]) as catalog:
+        run = apply_verdicts(catalog, catalog.get_run(run_ref))
+        if finding_id is not None:
+            if finding_id not in {f.id for f in run.findings}:
+                raise CatalogError(f"no finding {finding_id!r} in run {run.id}")
+            catalog.record_verdict(
+                finding_id, verdict or "", run_id=run.id, comment=comment, reviewer=reviewer
+            )
+            console.print(f"{finding_id}: {verdict}")
+            return
+        asset_id = catalog.get_asset(asset, run.id)[0].id if asset else None
+        queue = [
+            f
+            for f in run.findings
+            if str(f.status) == "open"
+            and (type_ is None or f.type == type_)
+            and (asset_id is None or f.asset == asset_id)
+        ]
+        console.print(f"{len(queue)} open findings in run {run.id}")
+        done = 0
+        for n, f in enumerate(queue, 1):
+            console.print(
+                f"\n[{n}/{len(queue)}] {f.severity} · {f.type} · {f.asset} {', '.join(f.columns)}",
+                markup=False,
+            )
+            console.print(f"  {f.reason}", markup=False)
+            console.print(
+                f"  {f.rows.count:,} rows ({f.rows.share:.1%}) · score {f.score:.2f} · id {f.id}",
+                markup=False,
+            )
+            key = click.prompt(
+                "  c confirm / r reject / f fixed / s skip / q quit",
+                type=click.Choice(["c", "r", "f", "s", "q"]),
+                show_choices=False,
+            )
+            if key == "q":
+                break
+            if key == "s":
+                continue
+            note = click.prompt("  comment (Enter for none)", default="", show_default=False)
+            catalog.record_verdict(f.id, _KEYS[key], run_id=run.id, comment=note or None, reviewer=reviewer)
+            done += 1
+        console.print(f"recorded {done} verdicts")

@@ -1,0 +1,126 @@
+"""Issue 8: `stocktake serve` in Chromium: dashboard, filter the queue, confirm one finding and reject
+another, see their status change, no console errors. Runs with `pytest -m browser`; under CI=true a
+missing browser fails instead of skipping. Set STOCKTAKE_SCREENSHOTS=DIR to keep the screenshots.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from stocktake.catalog import Catalog
+from stocktake.report.browser import browser_unavailable, chromium_page
+
+expect = pytest.importorskip("playwright.sync_api", reason="playwright is in the dev group").expect
+uvicorn = pytest.importorskip("uvicorn", reason="the [web] extra is not installed")
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def server(fresh_catalog: str):
+    reason = browser_unavailable()
+    if reason and os.environ.get("CI") == "true":
+        pytest.fail(f"CI must run the browser tests: {reason}")
+    if reason:
+        pytest.skip(reason)
+    from stocktake.web.app import create_app
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(create_app(fresh_catalog), host="127.0.0.1", port=port, log_level="warning")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+def _shot(page, tmp_path: Path, name: str) -> None:
+    folder = Path(os.environ.get("STOCKTAKE_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"serve-{name}.png"
+    page.screenshot(path=str(path), full_page=False)
+    assert path.stat().st_size > 20_000  # a rendered page, not a blank one
+
+
+def _no_horizontal_overflow(page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"] + 1, f"page is {width}px wide"
+
+
+def test_review_in_the_browser(server: str, fresh_catalog: str, tmp_path: Path) -> None:
+    with chromium_page() as page:
+        page.goto(server + "/")
+        expect(page.locator("h1")).to_have_text("Dashboard")
+        expect(page.locator(".kpi").first).to_be_visible()
+        assert page.locator("svg.chart").count() >= 2
+        _no_horizontal_overflow(page)
+        _shot(page, tmp_path, "dashboard")
+
+        page.click("nav.tabs >> text=Findings")
+        rows = page.locator("table.queue tbody tr.finding")
+        total = rows.count()
+        assert total >= 2
+        # Filtering: choosing a severity submits the form (app.js) and narrows the queue.
+        severity = rows.first.get_attribute("class").split()[-1]
+        page.select_option("select[name=severity]", severity)
+        page.wait_for_url(f"**severity={severity}**")
+        narrowed = page.locator("table.queue tbody tr.finding")
+        assert 1 <= narrowed.count() <= total
+        assert all(
+            severity in (narrowed.nth(i).get_attribute("class") or "") for i in range(narrowed.count())
+        )
+        _no_horizontal_overflow(page)
+        _shot(page, tmp_path, "queue-filtered")
+
+        page.select_option("select[name=severity]", "")
+        page.wait_for_url("**severity=&**")
+        first_id = page.locator("table.queue tbody tr.finding").nth(0).get_attribute("data-id")
+        second_id = page.locator("table.queue tbody tr.finding").nth(1).get_attribute("data-id")
+
+        # Confirm one from its own page, with a comment.
+        page.goto(f"{server}/findings/{first_id}")
+        expect(page.locator("#status")).to_have_text("open")
+        page.fill("#verdict-form input[name=comment]", "seen in the warehouse too")
+        page.fill("#verdict-form input[name=reviewer]", "browser")
+        page.click("#verdict-form button[value=confirmed]")
+        expect(page.locator("#status")).to_have_text("confirmed")
+        expect(page.get_by_role("cell", name="seen in the warehouse too")).to_be_visible()
+        _shot(page, tmp_path, "finding-confirmed")
+
+        # Reject another from the queue with the bulk form.
+        page.goto(f"{server}/findings")
+        page.check(f'input[name=finding_id][value="{second_id}"]')
+        page.fill("#bulk input[name=comment]", "test data, expected")
+        page.click("#bulk button[value=rejected]")
+        page.wait_for_load_state()
+        ids = page.locator("table.queue tbody tr.finding").evaluate_all("rows => rows.map(r => r.dataset.id)")
+        assert first_id not in ids and second_id not in ids  # both left the open queue
+        page.select_option("select[name=status]", "rejected")
+        page.wait_for_url("**status=rejected**")
+        expect(page.locator(f'tr[data-id="{second_id}"] .status')).to_have_text("rejected")
+
+        page.goto(server + "/")
+        expect(page.locator("#reviewed")).to_have_text("2")
+        page.goto(server + "/assets")
+        page.locator("#asset-table a").first.click()
+        expect(page.locator(".asset-page h2")).to_be_visible()
+        _no_horizontal_overflow(page)
+        _shot(page, tmp_path, "asset")
+        assert page.console_errors == []
+
+    with Catalog(fresh_catalog) as catalog:
+        assert catalog.verdicts_for(first_id)[-1].verdict == "confirmed"
+        assert catalog.verdicts_for(second_id)[-1].comment == "test data, expected"
