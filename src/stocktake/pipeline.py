@@ -23,8 +23,8 @@ from stocktake.checks.suggest import keep_confirmed, suggest_checks
 from stocktake.connectors import open_source
 from stocktake.connectors._sql_common import describe_timeout
 from stocktake.core.errors import StocktakeError
-from stocktake.core.records import Finding, Impact, RowSet, Run
-from stocktake.core.vocab import FAMILY_OF_TYPE, FindingType, Severity
+from stocktake.core.records import Finding, RowSet, Run
+from stocktake.core.vocab import FindingType, Severity
 from stocktake.engines.profiling import ProfileOptions, profile_asset
 from stocktake.engines.sampling import plan_sample, record_sample
 from stocktake.semantics import discover_relationships
@@ -318,16 +318,13 @@ def _apply_contract(run: Run, contract: Contract) -> list[tuple[BaseCheck, Asset
 
 def _contract_finding(asset: str, columns: list[str], type_: FindingType, reason: str, rows: int) -> Finding:
     check = f"contract:{asset}:{','.join(columns)}"
-    return Finding(
-        id=Finding.make_id(asset, columns, type_, check),
+    return Finding.raised(
         asset=asset,
         columns=columns,
-        family=FAMILY_OF_TYPE[type_],
         type=type_,
         severity=Severity.WARNING,
         reason=reason,
         rows=RowSet(count=rows, share=1.0 if rows else 0.0),
-        impact=Impact(rows=rows, share=1.0 if rows else 0.0),
         evidence={"rule": "declared in the contract"},
         score=1.0,
         check=check,

@@ -24,8 +24,8 @@ from duckdb.sqltypes import VARCHAR
 
 from stocktake.checks.keys import looks_like_identifier
 from stocktake.cleaning.normalise import comparison_key
-from stocktake.core.records import NUMERIC_TYPES, Finding, Impact, RowSet
-from stocktake.core.vocab import FAMILY_OF_TYPE, FindingType, Severity
+from stocktake.core.records import NUMERIC_TYPES, Finding, RowSet
+from stocktake.core.vocab import FindingType, Severity
 from stocktake.engines.duckdb import DuckDBEngine
 from stocktake.engines.profiling import quote_duckdb, sql_literal, to_scalar
 from stocktake.semantics.federation import (
@@ -403,21 +403,14 @@ def _finding(
     predicate = (
         engine.transpile(f"{value_sql} IN ({', '.join(_literal(k) for k in keys)})") if listed else None
     )
-    return Finding(
-        id=Finding.make_id(
-            child.id,
-            [pair.child, f"{parent.id}.{pair.parent}"],
-            FindingType.CROSS_SOURCE_CONFLICT,
-            CONFLICT_CHECK,
-        ),
+    return Finding.raised(
+        id_columns=[pair.child, f"{parent.id}.{pair.parent}"],  # one finding per counterpart column
         asset=child.id,
         columns=[pair.child],
-        family=FAMILY_OF_TYPE[FindingType.CROSS_SOURCE_CONFLICT],
         type=FindingType.CROSS_SOURCE_CONFLICT,
         severity=Severity.ERROR if share_compared >= 0.05 else Severity.WARNING,
         reason=reason,
         rows=RowSet(count=conflicting, share=share, key_columns=[x], keys=keys[:20], predicate=predicate),
-        impact=Impact(rows=conflicting, share=share),
         evidence={
             "relationship": f"{child.name}.{x} -> {parent.name}.{y}",
             "counterpart": f"{parent.id}.{pair.parent}",

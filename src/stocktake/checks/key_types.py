@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from stocktake.core.records import Finding, Impact, RowSet, type_family
-from stocktake.core.vocab import FAMILY_OF_TYPE, FindingType, Severity
+from stocktake.core.records import Finding, RowSet, type_family
+from stocktake.core.vocab import FindingType, Severity
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -30,11 +30,9 @@ def key_type_findings(relationships: Iterable[Relationship], assets: Sequence[As
             continue
         rows = child.row_count or 0
         out.append(
-            Finding(
-                id=Finding.make_id(child.id, [x.name], FindingType.SCHEMA_DRIFT, KEY_TYPE_CHECK),
+            Finding.raised(
                 asset=child.id,
                 columns=[x.name],
-                family=FAMILY_OF_TYPE[FindingType.SCHEMA_DRIFT],
                 type=FindingType.SCHEMA_DRIFT,
                 severity=Severity.WARNING,
                 reason=(
@@ -43,7 +41,6 @@ def key_type_findings(relationships: Iterable[Relationship], assets: Sequence[As
                     "identifier has drifted to another type between assets."
                 ),
                 rows=RowSet(count=rows, share=1.0 if rows else 0.0, key_columns=[x.name]),
-                impact=Impact(rows=rows, share=1.0 if rows else 0.0),
                 evidence={
                     "child_type": x.engine_type,
                     "parent": f"{parent.id}.{y.name}",

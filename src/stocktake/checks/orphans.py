@@ -7,8 +7,8 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from stocktake.checks.keys import key_columns
-from stocktake.core.records import Finding, Impact, Relationship, RowSet, type_family
-from stocktake.core.vocab import FAMILY_OF_TYPE, FindingType, Severity
+from stocktake.core.records import Finding, Relationship, RowSet, type_family
+from stocktake.core.vocab import FindingType, Severity
 from stocktake.engines.profiling import quote_duckdb, sql_literal, to_scalar
 from stocktake.semantics.federation import (
     CHILD,
@@ -98,11 +98,9 @@ def _orphan_finding(
     share = rel.orphan_count / rows if rows else 0.0
     pct = f"{share:.1%}" if share >= 0.001 else f"{share:.3%}"
     edge = f"{child.label} -> {parent.label}"
-    return Finding(
-        id=Finding.make_id(child.asset.id, [child.column], FindingType.ORPHAN_REFERENCE, ORPHAN_CHECK),
+    return Finding.raised(
         asset=child.asset.id,
         columns=[child.column],
-        family=FAMILY_OF_TYPE[FindingType.ORPHAN_REFERENCE],
         type=FindingType.ORPHAN_REFERENCE,
         severity=Severity.ERROR if share >= 0.05 else Severity.WARNING,
         reason=(
@@ -116,7 +114,6 @@ def _orphan_finding(
             keys=sample,
             predicate=compile_sql(engine, pred, relations) if pred else None,
         ),
-        impact=Impact(rows=rel.orphan_count, share=share),
         evidence={
             "relationship": edge,
             "coverage": rel.coverage,

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 from stocktake.checks.keys import is_unique, key_columns, looks_like_identifier
 from stocktake.checks.wording import share_text
-from stocktake.core.records import NUMERIC_TYPES, TEMPORAL_TYPES, Finding, Impact, RowSet
-from stocktake.core.vocab import FAMILY_OF_TYPE, FindingType, Severity
+from stocktake.core.records import NUMERIC_TYPES, TEMPORAL_TYPES, Finding, RowSet
+from stocktake.core.vocab import FindingType, Severity
 from stocktake.engines.drilldown import Drilldown
 from stocktake.engines.profiling import REL, quote_duckdb, sql_literal
 
@@ -61,11 +61,9 @@ class _Context:
         share = count / self.rows if self.rows else 0.0
         if keys is None and predicate is not None:
             keys = self.drill.sample_keys(self.keys, predicate)
-        return Finding(
-            id=Finding.make_id(self.asset.id, columns, type_, check),
+        return Finding.raised(
             asset=self.asset.id,
             columns=columns,
-            family=FAMILY_OF_TYPE[type_],
             type=type_,
             severity=_severity(share),
             reason=reason,
@@ -76,7 +74,6 @@ class _Context:
                 keys=(keys or [])[:20],
                 predicate=self.drill.predicate_for_engine(predicate) if predicate else None,
             ),
-            impact=Impact(rows=count, share=share),
             evidence=evidence,
             score=_score(share),
             check=check,

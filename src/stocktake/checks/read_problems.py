@@ -14,8 +14,8 @@ import math
 from typing import TYPE_CHECKING
 
 from stocktake.checks.keys import key_columns
-from stocktake.core.records import Finding, Impact, RowSet
-from stocktake.core.vocab import FAMILY_OF_TYPE, NULL_LIKE_TOKENS, FindingType, Severity
+from stocktake.core.records import Finding, RowSet
+from stocktake.core.vocab import NULL_LIKE_TOKENS, FindingType, Severity
 from stocktake.engines.drilldown import Drilldown
 from stocktake.engines.profiling import REL, quote_duckdb, sql_literal
 
@@ -67,11 +67,9 @@ class _Builder:
         share = min(count / self.rows, 1.0) if self.rows else 0.0
         keys = self.drill.sample_keys(self.keys, predicate) if predicate and self.keys else []
         check = f"{CHECK}:{what}"
-        return Finding(
-            id=Finding.make_id(self.asset.id, columns, type_, check),
+        return Finding.raised(
             asset=self.asset.id,
             columns=columns,
-            family=FAMILY_OF_TYPE[type_],
             type=type_,
             severity=Severity.ERROR if share >= 0.2 else Severity.WARNING,
             reason=reason,
@@ -82,7 +80,6 @@ class _Builder:
                 keys=keys,
                 predicate=self.drill.predicate_for_engine(predicate) if predicate else None,
             ),
-            impact=Impact(rows=count, share=share),
             evidence={"rule": what.replace("_", " "), **evidence},
             score=round(min(1.0, 0.5 + 0.5 * math.sqrt(share)), 4),
             check=check,

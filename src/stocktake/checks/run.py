@@ -32,7 +32,7 @@ from stocktake.core.checks import (
     duration_words,
     ensure_unique_names,
 )
-from stocktake.core.records import Finding, Impact, RowSet
+from stocktake.core.records import Finding, RowSet
 from stocktake.engines.drilldown import Drilldown
 from stocktake.engines.profiling import REL, quote_duckdb, to_scalar
 
@@ -272,8 +272,7 @@ def _finding(
     score: float | None = None,
 ) -> Finding:
     columns = check.checked_columns
-    return Finding(
-        id=Finding.make_id(run.asset.id, columns, check.finding_type, check.name),
+    return Finding.raised(
         asset=run.asset.id,
         columns=columns,
         family=check.family,
@@ -287,7 +286,6 @@ def _finding(
             keys=keys[:SAMPLE_KEYS],
             predicate=run.predicate_for_engine(predicate) if predicate else None,
         ),
-        impact=Impact(rows=count, share=share),
         evidence=evidence,
         # Confidence that it matters: rises with the share; a broken contract is never trivial.
         score=score if score is not None else round(min(1.0, 0.5 + 0.5 * math.sqrt(min(share, 1.0))), 4),

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 from stocktake.checks.keys import key_columns, looks_like_identifier
 from stocktake.cleaning.variants import find_variants
-from stocktake.core.records import Finding, Impact, RowSet
-from stocktake.core.vocab import FAMILY_OF_TYPE, FindingType, Severity
+from stocktake.core.records import Finding, RowSet
+from stocktake.core.vocab import FindingType, Severity
 from stocktake.engines.profiling import quote_duckdb, sql_literal, to_scalar
 from stocktake.semantics.federation import CHILD, compile_sql
 
@@ -146,11 +146,9 @@ def _finding(
         for r in engine.execute(compile_sql(engine, sample_sql, relations))[1]
     ]
     complete = len(variants) <= MAX_LISTED
-    return Finding(
-        id=Finding.make_id(asset.id, [prof.column], FindingType.INVALID_FORMAT, SPELLING_CHECK),
+    return Finding.raised(
         asset=asset.id,
         columns=[prof.column],
-        family=FAMILY_OF_TYPE[FindingType.INVALID_FORMAT],
         type=FindingType.INVALID_FORMAT,
         severity=Severity.WARNING,
         reason=reason,
@@ -161,7 +159,6 @@ def _finding(
             keys=sample,
             predicate=compile_sql(engine, where, relations) if complete else None,
         ),
-        impact=Impact(rows=rows_affected, share=share),
         evidence={
             "kind": "spelling_variants",
             "why_invalid_format": (

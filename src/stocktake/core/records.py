@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from stocktake.core.vocab import CheckFamily, FindingStatus, FindingType, Severity
+from stocktake.core.vocab import FAMILY_OF_TYPE, CheckFamily, FindingStatus, FindingType, Severity
 
 # A scalar as it comes out of an engine and goes into JSON.
 Scalar = str | int | float | bool | None
@@ -192,6 +192,39 @@ class Finding(Record):
     score: float = Field(ge=0.0, le=1.0)
     status: FindingStatus = FindingStatus.OPEN
     check: str | None = None  # the check or detector that raised it
+
+    @classmethod
+    def raised(
+        cls,
+        *,
+        asset: str,
+        columns: list[str],
+        type: FindingType,
+        check: str,
+        severity: Severity,
+        reason: str,
+        rows: RowSet,
+        score: float,
+        evidence: dict[str, Any] | None = None,
+        family: CheckFamily | None = None,
+        id_columns: list[str] | None = None,
+    ) -> Finding:
+        """A new finding with its plumbing filled in: the stable id, the family its type belongs to,
+        and an impact of the rows it names (checks.impact widens it to downstream assets later)."""
+        return cls(
+            id=cls.make_id(asset, id_columns if id_columns is not None else columns, type, check),
+            asset=asset,
+            columns=columns,
+            family=family or FAMILY_OF_TYPE[type],
+            type=type,
+            severity=severity,
+            reason=reason,
+            rows=rows,
+            impact=Impact(rows=rows.count, share=rows.share),
+            evidence=evidence or {},
+            score=score,
+            check=check,
+        )
 
     @staticmethod
     def make_id(asset: str, columns: list[str], type_: FindingType, check: str | None) -> str:

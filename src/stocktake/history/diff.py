@@ -9,8 +9,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from stocktake.core.records import Asset, ColumnProfile, Finding, Impact, RowSet, Run
-from stocktake.core.vocab import FAMILY_OF_TYPE, FindingType, Severity
+from stocktake.core.records import Asset, ColumnProfile, Finding, RowSet, Run
+from stocktake.core.vocab import FindingType, Severity
 
 
 @dataclass(frozen=True)
@@ -303,16 +303,13 @@ def _finding(
     evidence: dict[str, object],
     score: float,
 ) -> Finding:
-    return Finding(
-        id=Finding.make_id(asset, columns, type_, check),
+    return Finding.raised(
         asset=asset,
         columns=columns,
-        family=FAMILY_OF_TYPE[type_],
         type=type_,
         severity=severity,
         reason=reason,
         rows=RowSet(count=rows, share=share),
-        impact=Impact(rows=rows, share=share),
         evidence=evidence,
         score=score,
         check=check,

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from stocktake.core.records import Finding, Impact, RowSet, Run
-from stocktake.core.vocab import FAMILY_OF_TYPE, FindingType, Severity
+from stocktake.core.records import Finding, RowSet, Run
+from stocktake.core.vocab import FindingType, Severity
 from stocktake.history.anomalies import Anomaly, OnlineNormal, RelativeRateOfChange, detect_all
 from stocktake.history.diff import RunDiff, diff_runs, drift_findings, null_share
 from stocktake.history.metrics import MetricPoint
@@ -146,16 +146,13 @@ def _finding(
     evidence: dict[str, object],
 ) -> Finding:
     share = min(1.0, max(0.0, share))
-    return Finding(
-        id=Finding.make_id(asset, columns, type_, check),
+    return Finding.raised(
         asset=asset,
         columns=columns,
-        family=FAMILY_OF_TYPE[type_],
         type=type_,
         severity=severity,
         reason=reason,
         rows=RowSet(count=rows, share=share),
-        impact=Impact(rows=rows, share=share),
         evidence=evidence,
         score=0.6,
         check=check,

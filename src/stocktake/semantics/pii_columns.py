@@ -15,8 +15,8 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from stocktake.checks.keys import key_columns
-from stocktake.core.records import Finding, Impact, RowSet
-from stocktake.core.vocab import FAMILY_OF_TYPE, FindingType, Severity
+from stocktake.core.records import Finding, RowSet
+from stocktake.core.vocab import FindingType, Severity
 from stocktake.engines.drilldown import Drilldown
 from stocktake.engines.profiling import REL, quote_duckdb, sql_literal, to_scalar
 from stocktake.semantics.pii import (
@@ -310,11 +310,9 @@ def _column_finding(
     )
     predicate = f"{q} IS NOT NULL"
     row_share = count / total if total else 0.0
-    return Finding(
-        id=Finding.make_id(asset.id, [column], FindingType.PII_EXPOSURE, PII_COLUMN_CHECK),
+    return Finding.raised(
         asset=asset.id,
         columns=[column],
-        family=FAMILY_OF_TYPE[FindingType.PII_EXPOSURE],
         type=FindingType.PII_EXPOSURE,
         severity=Severity.INFO,
         reason=reason,
@@ -325,7 +323,6 @@ def _column_finding(
             keys=drill.sample_keys(keys, predicate),
             predicate=drill.predicate_for_engine(predicate),
         ),
-        impact=Impact(rows=count, share=row_share),
         evidence={"pii_kind": kind, **evidence},
         score=0.3,
         check=PII_COLUMN_CHECK,
@@ -382,11 +379,9 @@ def _text_finding(
         listed = ", ".join(_literal(k) for k, _, _ in hits)
         predicate = f"{shape} AND {quote_duckdb(keys[0])} IN ({listed})"
     row_share = count / total if total else 0.0
-    return Finding(
-        id=Finding.make_id(asset.id, [column], FindingType.PII_EXPOSURE, PII_TEXT_CHECK),
+    return Finding.raised(
         asset=asset.id,
         columns=[column],
-        family=FAMILY_OF_TYPE[FindingType.PII_EXPOSURE],
         type=FindingType.PII_EXPOSURE,
         severity=Severity.WARNING,
         reason=reason,
@@ -397,7 +392,6 @@ def _text_finding(
             keys=[k for k, _, _ in hits[:20]],
             predicate=drill.predicate_for_engine(predicate),
         ),
-        impact=Impact(rows=count, share=row_share),
         evidence={
             "kinds": dict(kinds),
             "rows_with_candidate_shape": shaped,
