@@ -11,9 +11,10 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install -U 'pip>=25.1'
 
-# Core install plus the web app (FastAPI): enough for scanning, the demo and `stocktake serve` on it.
+# Core install plus the web app and the record detectors (FastAPI, scikit-learn): enough for
+# scanning, the demo with every detector but the transformer encoder, and `stocktake serve` on it.
 $(VENV)/.core: pyproject.toml | $(BIN)/python
-	$(PIP) install -e '.[web]'
+	$(PIP) install -e '.[web,detect]'
 	touch $@
 
 # Everything the default test run needs: the model extra (torch 2.13.0 CPU wheel from local disk) + dev tools.

@@ -25,6 +25,7 @@ from stocktake.connectors._sql_common import describe_timeout
 from stocktake.core.errors import StocktakeError
 from stocktake.core.records import Finding, RowSet, Run
 from stocktake.core.vocab import FindingType, Severity
+from stocktake.detection.unsupervised import record_findings
 from stocktake.engines.profiling import ProfileOptions, profile_asset
 from stocktake.engines.sampling import plan_sample, record_sample
 from stocktake.semantics import discover_relationships
@@ -207,6 +208,8 @@ def _profile_source(
             # (inside free text) is a finding: an email column in a users table is expected.
             pii = pii_findings(on_engine, on_asset, profiles)
             findings += [f for f in pii if f.check != PII_COLUMN_CHECK] if opts.findings else []
+            if opts.findings:  # bots, text garbage, category mismatches (stocktake.detection.unsupervised)
+                findings += record_findings(on_engine, on_asset, profiles, notes=run.errors)
         except Exception as exc:  # an engine error on one asset must not lose the others
             run.errors.append(f"{asset.id}: {_one_line(exc)}")
             continue

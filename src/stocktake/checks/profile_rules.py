@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from stocktake.checks.keys import is_unique, key_columns, looks_like_identifier
+from stocktake.checks.asset_findings import AssetFindings
+from stocktake.checks.keys import is_unique, looks_like_identifier
 from stocktake.checks.wording import share_text
-from stocktake.core.records import NUMERIC_TYPES, TEMPORAL_TYPES, Finding, RowSet
+from stocktake.core.records import NUMERIC_TYPES, TEMPORAL_TYPES, Finding
 from stocktake.core.vocab import FindingType, Severity
-from stocktake.engines.drilldown import Drilldown
 from stocktake.engines.profiling import REL, quote_duckdb, sql_literal
 
 if TYPE_CHECKING:
@@ -39,12 +39,13 @@ class RuleOptions:
 
 class _Context:
     def __init__(self, engine: Engine, asset: Asset, profiles: list[ColumnProfile], options: RuleOptions):
+        self.build = AssetFindings(engine, asset, {p.column: p for p in profiles}, severity=_severity)
         self.asset = asset
-        self.profiles = {p.column: p for p in profiles}
+        self.profiles = self.build.profiles
         self.options = options
-        self.drill = Drilldown(engine, asset)
-        self.keys = key_columns(asset, self.profiles)
-        self.rows = asset.row_count if asset.row_count is not None else _rows_of(profiles)
+        self.drill = self.build.drill
+        self.keys = self.build.keys
+        self.rows = self.build.rows
 
     def finding(
         self,
@@ -58,30 +59,9 @@ class _Context:
         keys: list | None = None,
         key_cols: list[str] | None = None,
     ) -> Finding:
-        share = count / self.rows if self.rows else 0.0
-        if keys is None and predicate is not None:
-            keys = self.drill.sample_keys(self.keys, predicate)
-        return Finding.raised(
-            asset=self.asset.id,
-            columns=columns,
-            type=type_,
-            severity=_severity(share),
-            reason=reason,
-            rows=RowSet(
-                count=count,
-                share=share,
-                key_columns=key_cols if key_cols is not None else self.keys,
-                keys=(keys or [])[:20],
-                predicate=self.drill.predicate_for_engine(predicate) if predicate else None,
-            ),
-            evidence=evidence,
-            score=_score(share),
-            check=check,
+        return self.build.finding(
+            type_, columns, check, reason, count, evidence, predicate, keys=keys, key_cols=key_cols
         )
-
-
-def _rows_of(profiles: list[ColumnProfile]) -> int:
-    return profiles[0].row_count if profiles else 0
 
 
 def _severity(share: float) -> Severity:
@@ -90,11 +70,6 @@ def _severity(share: float) -> Severity:
     if share >= 0.001:
         return Severity.WARNING
     return Severity.INFO
-
-
-def _score(share: float) -> float:
-    # Confidence that it matters: rises with share, never 0 for a confirmed problem.
-    return round(min(1.0, 0.5 + 0.5 * math.sqrt(min(share, 1.0))), 4)
 
 
 # -- rules ---------------------------------------------------------------------------------------

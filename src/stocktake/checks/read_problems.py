@@ -10,13 +10,11 @@ values over a million characters are reported on every engine.
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
-from stocktake.checks.keys import key_columns
-from stocktake.core.records import Finding, RowSet
-from stocktake.core.vocab import NULL_LIKE_TOKENS, FindingType, Severity
-from stocktake.engines.drilldown import Drilldown
+from stocktake.checks.asset_findings import AssetFindings
+from stocktake.core.records import Finding
+from stocktake.core.vocab import NULL_LIKE_TOKENS, FindingType
 from stocktake.engines.profiling import REL, quote_duckdb, sql_literal
 
 if TYPE_CHECKING:
@@ -47,12 +45,12 @@ def read_problem_findings(engine: Engine, asset: Asset, profiles: list[ColumnPro
 
 
 class _Builder:
+    """The read-problem rules' view of AssetFindings: a rule name instead of a check id."""
+
     def __init__(self, engine: Engine, asset: Asset, profiles: dict[str, ColumnProfile]) -> None:
-        self.asset = asset
-        self.drill = Drilldown(engine, asset)
-        self.keys = key_columns(asset, profiles)
-        first = next(iter(profiles.values()), None)
-        self.rows = asset.row_count if asset.row_count is not None else first.row_count if first else 0
+        self.build = AssetFindings(engine, asset, profiles)
+        self.drill = self.build.drill
+        self.rows = self.build.rows
 
     def finding(
         self,
@@ -64,25 +62,14 @@ class _Builder:
         evidence: dict[str, object],
         predicate: str | None = None,
     ) -> Finding:
-        share = min(count / self.rows, 1.0) if self.rows else 0.0
-        keys = self.drill.sample_keys(self.keys, predicate) if predicate and self.keys else []
-        check = f"{CHECK}:{what}"
-        return Finding.raised(
-            asset=self.asset.id,
-            columns=columns,
-            type=type_,
-            severity=Severity.ERROR if share >= 0.2 else Severity.WARNING,
-            reason=reason,
-            rows=RowSet(
-                count=count,
-                share=share,
-                key_columns=self.keys if keys else [],
-                keys=keys,
-                predicate=self.drill.predicate_for_engine(predicate) if predicate else None,
-            ),
-            evidence={"rule": what.replace("_", " "), **evidence},
-            score=round(min(1.0, 0.5 + 0.5 * math.sqrt(share)), 4),
-            check=check,
+        return self.build.finding(
+            type_,
+            columns,
+            f"{CHECK}:{what}",
+            reason,
+            count,
+            {"rule": what.replace("_", " "), **evidence},
+            predicate,
         )
 
 

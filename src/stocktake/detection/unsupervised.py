@@ -1,0 +1,85 @@
+"""Unsupervised record detectors run by `scan` on every asset: the one entry point the pipeline calls.
+
+`record_findings(engine, asset, profiles)` types the asset's columns with the semantic-type
+classifier (torch-free model), then runs each detector whose columns are present:
+- bots.py: per-user behaviour features in SQL -> `bot_traffic`;
+- garbage.py: character-level tests of free text -> `text_garbage`;
+- category.py: a cross-validated title -> category classifier -> `category_mismatch`;
+- fused.py (opt-in, RecordOptions.fused): fused-feature record outliers -> `outlier_value`.
+Nothing here names a table, column or value: detectors choose columns by semantic type and
+statistics. The category detector needs the `detect` extra (scikit-learn); without it, it is
+skipped silently, as are the encoder embeddings without the `model` extra. A detector that fails
+on one asset adds one line to `notes` and the others still run.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from stocktake.detection.bots import bot_findings
+from stocktake.detection.category import category_findings
+from stocktake.detection.fused import fused_findings
+from stocktake.detection.garbage import garbage_findings
+from stocktake.detection.records import AssetContext
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from stocktake.core.records import Asset, ColumnProfile, Finding
+    from stocktake.engines.base import Engine
+
+
+@dataclass(frozen=True)
+class RecordOptions:
+    bots: bool = True
+    garbage: bool = True
+    category: bool = True
+    fused: bool = False  # fused-feature outliers (fused.py): opt-in, see its docstring
+    use_encoder: bool | None = None  # None: encoder embeddings when the model extra is installed
+
+
+def _installed(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
+
+
+def record_findings(
+    engine: Engine,
+    asset: Asset,
+    profiles: Sequence[ColumnProfile],
+    options: RecordOptions | None = None,
+    notes: list[str] | None = None,
+) -> list[Finding]:
+    from stocktake.semantics.semantic_types import classify_many
+
+    opts = options or RecordOptions()
+    if not profiles:
+        return []
+    try:
+        decisions = classify_many([(p.column, p, None) for p in profiles], use_encoder=False)
+    except Exception as exc:  # no column types, no detectors; the asset's other findings stay
+        if notes is not None:
+            notes.append(f"{asset.id}: record detectors: {type(exc).__name__}: {str(exc)[:200]}")
+        return []
+    ctx = AssetContext(
+        engine, asset, {p.column: p for p in profiles}, {d.column: str(d.semantic_type) for d in decisions}
+    )
+    use_encoder = _installed("model2vec") if opts.use_encoder is None else opts.use_encoder
+    detectors = []
+    if opts.bots:
+        detectors.append(("bot_traffic", lambda: bot_findings(ctx)))
+    if opts.garbage:
+        detectors.append(("text_garbage", lambda: garbage_findings(ctx)))
+    if opts.category and _installed("sklearn"):
+        detectors.append(("category_mismatch", lambda: category_findings(ctx, use_encoder)))
+    if opts.fused:
+        detectors.append(("fused_outliers", lambda: fused_findings(ctx, use_encoder)))
+    out: list[Finding] = []
+    for name, run in detectors:
+        try:
+            out += run()
+        except Exception as exc:  # one detector's failure must not hide the asset's other findings
+            if notes is not None:
+                notes.append(f"{asset.id}: {name} detector: {type(exc).__name__}: {str(exc)[:200]}")
+    return out
