@@ -330,3 +330,11 @@ def test_free_text_is_told_from_codes() -> None:
         _profile("order_id", length_max=19, top_values=[ValueCount(value="1234", count=1)])
     )
     assert not is_free_text(_profile("email", pii_kind="email", length_max=40))
+
+
+def test_a_digit_run_inside_a_word_is_a_name_not_a_number():
+    # A run id whose random suffix happens to be all digits must survive in a finding's reason.
+    assert mask_in_text("since run 20261128T195512-132062.") == "since run 20261128T195512-132062."
+    assert mask_in_text("tel13812345678") == "tel138****5678"  # a Chinese mobile is still caught
+    masked = mask_in_text("call 555 123 456 789")
+    assert "789" in masked and "123 456" not in masked

@@ -121,11 +121,12 @@ _SENSITIVE_IN_TEXT = re.compile(
     | (?P<e164>(?<![\d+])\+\d(?:[ -]?\d){{7,14}}{_END})
     | (?P<bank_card>(?<!\d)(?:\d{{4}}(?:[ -]\d{{4}}){{2,3}}(?:[ -]\d{{1,3}})?|\d{{13,19}}){_END})
     | (?P<ip_address>(?<![\d.])(?:\d{{1,3}}\.){{3}}\d{{1,3}}(?!\d|\.\d))
-    | (?P<digits>(?<![\d+])\+?\d{{3,}}(?:[ -]\d{{3,}})*(?!\d))
+    | (?P<digits>(?<![\dA-Za-z+])\+?\d{{3,}}(?:[ -]\d{{3,}})*(?!\d))
     """,
     re.VERBOSE,
 )
 _MAX_PASSES = 4
+# The catch-all digit run does not start inside a word: 'T195512-132062' in a run id is a name.
 # Fewer digits than a mobile number: a count, a year or a code, not a contact.
 _MIN_DIGITS_OF_RUN = 11
 
