@@ -16,7 +16,9 @@ def write_text_atomic(path: str | os.PathLike[str], text: str, encoding: str = "
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; the file gets the mode open() would give
+        os.chmod(
+            tmp, 0o666 & ~current_umask()
+        )  # mkstemp makes 0600; the file gets the mode open() would give
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -24,7 +26,7 @@ def write_text_atomic(path: str | os.PathLike[str], text: str, encoding: str = "
     return target
 
 
-def _umask() -> int:
+def current_umask() -> int:
     mask = os.umask(0)  # the only way to read it is to set it
     os.umask(mask)
     return mask

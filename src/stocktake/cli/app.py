@@ -14,6 +14,7 @@ from stocktake.cli.commands import (
     review_cmd,
     scan_cmd,
     serve_cmd,
+    train_cmds,
 )
 
 
@@ -50,3 +51,5 @@ cli.add_command(clean_cmd.clean)
 cli.add_command(errors_cmd.errors)
 cli.add_command(serve_cmd.serve)
 cli.add_command(review_cmd.review)
+cli.add_command(train_cmds.train)
+cli.add_command(train_cmds.models)

@@ -10,20 +10,12 @@ from __future__ import annotations
 import json
 import re
 import time
-from importlib import metadata
 from pathlib import Path
 
 from stocktake.atomic import write_text_atomic
 from stocktake.detection.api import DetectionResult
-
-DEFAULT_MODELS_DIR = Path(".stocktake/models")
-
-
-def _version(package: str) -> str:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return "missing"
+from stocktake.models.registry import DEFAULT_MODELS_DIR
+from stocktake.models.registry import package_version as _version
 
 
 def model_name(table_name: str) -> str:

@@ -12,8 +12,11 @@ embeddings, the ``model`` extra; with ``use_encoder=False`` only scikit-learn is
 
 from __future__ import annotations
 
+import json
+import os
 import warnings
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -21,6 +24,7 @@ import numpy as np
 from stocktake.core.errors import MissingExtraError
 
 HASH_FEATURES = 2**17
+MODEL_FILE = "model.npz"
 EMBEDDING_WEIGHT = 2.0  # unit-length embeddings next to unit-length n-gram rows: lift them a little
 
 
@@ -28,9 +32,7 @@ def _sklearn() -> Any:
     try:
         import sklearn  # noqa: F401
     except ImportError as exc:
-        raise MissingExtraError(
-            "category prediction needs the detect extra: pip install 'stocktake[detect]'"
-        ) from exc
+        raise MissingExtraError("scikit-learn", "detect") from exc
     import sklearn.feature_extraction.text as text
     import sklearn.linear_model as linear
 
@@ -56,6 +58,7 @@ class CategoryModel:
         self.classes_: list[str] = []
         self._clf: Any = None
         self._encoder: Any = None
+        self._weights: tuple[np.ndarray, np.ndarray] | None = None  # (coef, intercept) of a loaded model
 
     def features(self, titles: Sequence[str]) -> Any:
         if not self.ngrams:
@@ -99,12 +102,83 @@ class CategoryModel:
         return self.proba_features(self.features(titles))
 
     def proba_features(self, x: Any) -> np.ndarray:
-        if self._clf is None:
+        if self._clf is not None:
+            return np.asarray(self._clf.predict_proba(x))
+        if self._weights is None:
+            raise RuntimeError("fit or load the model first")
+        # What SGDClassifier(loss="log_loss").predict_proba computes: one-vs-rest sigmoids, normalised.
+        coef, intercept = self._weights
+        scores = np.asarray(x @ coef.T) + intercept
+        prob = 1.0 / (1.0 + np.exp(-scores))
+        if prob.shape[1] == 1:
+            return np.hstack([1.0 - prob, prob])
+        return prob / prob.sum(axis=1, keepdims=True)
+
+    def options(self) -> dict[str, Any]:
+        return {
+            "use_encoder": self.use_encoder,
+            "mode": self.mode,
+            "alpha": self.alpha,
+            "seed": self.seed,
+            "ngrams": self.ngrams,
+            "hash_features": HASH_FEATURES,
+            "embedding_weight": EMBEDDING_WEIGHT,
+        }
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write weights, classes and options to a numpy archive (a folder gets ``model.npz``)."""
+        if self._clf is None and self._weights is None:
             raise RuntimeError("fit the model first")
-        return np.asarray(self._clf.predict_proba(x))
+        coef, intercept = self._weights or (self._clf.coef_, self._clf.intercept_)
+        target = Path(path)
+        if target.suffix != ".npz":
+            target = target / MODEL_FILE
+        with target.open("wb") as fh:
+            np.savez_compressed(
+                fh,
+                coef=np.asarray(coef, dtype=np.float64),
+                intercept=np.asarray(intercept, dtype=np.float64),
+                classes=np.array(self.classes_, dtype=str),
+                options=np.array(json.dumps(self.options())),
+            )
+        return target
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> CategoryModel:
+        """A model written by `save`: a ``.npz`` file or a folder holding ``model.npz``.
+
+        Read with ``allow_pickle=False``: the archive can only hold arrays and strings, so loading
+        runs no code from it. Prediction needs numpy (and scipy for the n-gram features) only."""
+        from stocktake.core.errors import UnreadableSourceError
+
+        source = Path(path)
+        if source.is_dir():
+            source = source / MODEL_FILE
+        try:
+            with np.load(source, allow_pickle=False) as data:
+                options = json.loads(str(data["options"]))
+                coef, intercept = data["coef"], data["intercept"]
+                classes = [str(c) for c in data["classes"]]
+        except (OSError, KeyError, ValueError) as exc:
+            raise UnreadableSourceError(f"cannot load a category model from {source}: {exc}") from exc
+        if options.get("hash_features", HASH_FEATURES) != HASH_FEATURES:
+            raise UnreadableSourceError(f"{source} was saved with another feature width; retrain it")
+        model = cls(
+            use_encoder=bool(options["use_encoder"]),
+            mode=str(options["mode"]),
+            alpha=float(options["alpha"]),
+            seed=int(options["seed"]),
+            ngrams=bool(options["ngrams"]),
+        )
+        model.classes_ = classes
+        model._weights = (coef, intercept)
+        return model
 
     def predict_category(self, titles: Sequence[str]) -> list[str]:
-        proba = self.predict_proba(titles)
+        return self.predict_category_features(self.features(titles))
+
+    def predict_category_features(self, x: Any) -> list[str]:
+        proba = self.proba_features(x)
         return [self.classes_[i] for i in proba.argmax(axis=1)]
 
 
