@@ -21,10 +21,12 @@ def run_demo(tmp_path, *extra: str) -> None:
 def planted_pii(tmp_path) -> set[str]:
     with sqlite3.connect(tmp_path / "shop.sqlite") as conn:
         values = {v for row in conn.execute("SELECT email, phone FROM users") for v in row if v}
+        # Person names too; three characters and up, so a short one cannot match other text by chance.
+        values |= {f"name:{n}" for (n,) in conn.execute("SELECT name FROM users") if n and len(n) >= 3}
     texts = duckdb.sql(f"SELECT review_text FROM '{tmp_path / 'lake' / 'reviews.parquet'}'").fetchall()
     for (text,) in texts:
         values.update(text[a:b] for _, a, b in find_pii_in_text(text or ""))
-    return {v for v in values if len(v) >= 8}
+    return {v.removeprefix("name:") for v in values if v.startswith("name:") or len(v) >= 8}
 
 
 def report_text(tmp_path) -> str:

@@ -212,7 +212,11 @@ def test_demo_estate(tmp_path: Path) -> None:
                 profiles = profile_asset(engine, asset)
                 found += pii_findings(engine, asset, profiles)
                 kinds.update({(asset.name, p.column): p.pii_kind for p in profiles if p.pii_kind})
-    assert kinds == {("users", "email"): "email", ("users", "phone"): "phone"}
+    assert kinds == {
+        ("users", "email"): "email",
+        ("users", "phone"): "phone",
+        ("users", "name"): "person_name",
+    }
     (review,) = [f for f in found if f.columns == ["review_text"]]
     assert review.type == FindingType.PII_EXPOSURE and review.severity == Severity.WARNING
     planted_keys = {json.dumps(k) for k in leak["keys"]}

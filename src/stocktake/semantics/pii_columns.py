@@ -283,7 +283,8 @@ def _worth_sampling(logical_type: str, prof: ColumnProfile | None) -> bool:
         return prof is None or prof.max is None or (isinstance(prof.max, int | float) and prof.max >= 1e9)
     if logical_type != "string":
         return False
-    return prof is None or prof.length_max is None or prof.length_max >= 5
+    # Two characters: a Chinese name (王芳) is as short as PII gets.
+    return prof is None or prof.length_max is None or prof.length_max >= 2
 
 
 def _column_finding(

@@ -130,6 +130,7 @@ class _Masker:
                     "max": self.value(kind, profile.max),
                     "top_values": [self._value_count(vc, kind) for vc in profile.top_values],
                     "quantiles": {q: self._quantile(kind, v) for q, v in profile.quantiles.items()},
+                    "patterns": [self._shape(vc, kind) for vc in profile.patterns],
                 }
             )
         if is_free_text(profile):
@@ -144,6 +145,13 @@ class _Masker:
                 }
             )
         return profile
+
+    def _shape(self, vc: ValueCount, kind: str) -> ValueCount:
+        """Shapes map A-Z, a-z and 0-9 to A, a and 9 but keep every other character, so the shape of
+        a Chinese name is the name itself: such shapes are masked, plain ones ('aaa@aaa.aaa') kept."""
+        if isinstance(vc.value, str) and any(ch.isalnum() and ch not in "Aa9" for ch in vc.value):
+            return self._value_count(vc, kind)
+        return vc
 
     def _value_count(self, vc: ValueCount, kind: str) -> ValueCount:
         return ValueCount(value=self.value(kind, vc.value), count=vc.count)
