@@ -225,7 +225,9 @@ class Profiler:
             prof.patterns, prof.patterns_sampled_rows = self._patterns(asset, col, n)
         if col.logical_type in NUMERIC_TYPES:
             prof.quantiles, prof.quantiles_exact = self._quantiles(asset, col, q, n, small)
-        if not self.engine.grouped_profiles and (prof.distinct_count != n or not small):
+        # Top values of a near-unique column of a big table are counts of 1 bought with a full
+        # GROUP BY over millions of keys: skipped on every engine, as the grouped DuckDB path does.
+        if not self.engine.grouped_profiles and prof.distinct_count != n and (small or not near_unique):
             prof.top_values = self._top_values(asset, col, q)
         if col.logical_type in TEMPORAL_TYPES:
             prof.per_day = self._per_day(asset, q)
