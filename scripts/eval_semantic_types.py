@@ -13,12 +13,12 @@ import argparse
 import csv
 import pickle
 import time
-from collections import Counter
 from pathlib import Path
 
 from stocktake.core.records import ColumnProfile
 from stocktake.pipeline import ScanOptions, scan
 from stocktake.semantics.semantic_types import DEFAULT_THRESHOLD, classify_many
+from stocktake.semantics.type_accuracy import score_decisions
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = ROOT / "tests" / "data" / "semantic_columns.csv"
@@ -56,23 +56,10 @@ def main() -> None:
         [(p.column, p, None) for p, _ in labelled], threshold=args.threshold, use_encoder=args.encoder
     )
     seconds = time.perf_counter() - started
-    hits: Counter[str] = Counter()
-    totals: Counter[str] = Counter()
-    misses = []
-    for (_, row), decision in zip(labelled, decisions, strict=True):
-        right = decision.semantic_type == row["semantic_type"]
-        for group in ("all", f"language {row['language']}", row["source_path"].rsplit("/", 1)[0]):
-            totals[group] += 1
-            hits[group] += right
-        if not right:
-            misses.append(
-                f"{row['source_path']} {row['column']}: {row['semantic_type']} -> "
-                f"{decision.semantic_type} ({decision.confidence:.2f})"
-            )
-    for group in sorted(totals):
-        print(f"{group}: {hits[group]}/{totals[group]} = {hits[group] / totals[group]:.3f}")
+    accuracy = score_decisions([row for _, row in labelled], decisions)
+    print("\n".join(accuracy.lines()))
     print(f"classified {len(decisions)} columns in {seconds:.2f} s (threshold {args.threshold})")
-    print("misses:\n" + "\n".join(misses))
+    print("misses:\n" + "\n".join(accuracy.misses))
 
 
 if __name__ == "__main__":

@@ -174,22 +174,19 @@ def build_tables(db) -> None:
     db.create_table("products", ddl(PRODUCTS_COLUMNS), PRODUCTS)
 
 
-def test_every_check_kind_agrees_across_engines(db_scratch):
-    build_tables(db_scratch)
-    checks = [check_from_dict(kind, params) for kind, params in CHECKS]
-    with db_scratch.open() as connector:
-        assets = {a.name: a for a in connector.discover()}
-        engine = connector.engine()
-        profiles = [p for a in assets.values() for p in profile_asset(engine, a)]
-        results = run_checks(engine, assets, checks, AS_OF, profiles=profiles)
-        by_name = {r.check.name: r for r in results}
-        for r in results:  # the predicate in the engine's own dialect selects exactly the failing rows
-            if r.finding and r.finding.rows.predicate:
-                asset = assets[r.check.asset]
-                sql = f"SELECT COUNT(*) FROM {engine.relation(asset)} WHERE {r.finding.rows.predicate}"
-                assert engine.execute(sql)[1][0][0] == r.failing, r.check.name
+def assert_predicates_select_the_failing_rows(engine, assets, results) -> None:
+    """Each finding's predicate, in the engine's own dialect, selects exactly the failing rows."""
+    for r in results:
+        if r.finding and r.finding.rows.predicate:
+            asset = assets[r.check.asset]
+            sql = f"SELECT COUNT(*) FROM {engine.relation(asset)} WHERE {r.finding.rows.predicate}"
+            assert engine.execute(sql)[1][0][0] == r.failing, r.check.name
 
-    assert {r.check.kind for r in results} == {kind for kind, _ in CHECKS}
+
+def assert_expected_results(results) -> dict:
+    """Status, counts, sample keys, corrections and aggregate examples as on every engine; returns
+    the results by check name for engine-specific assertions."""
+    by_name = {r.check.name: r for r in results}
     got = {
         r.check.name: (r.status, r.failing, r.total, r.finding.rows.keys if r.finding else None)
         for r in results
@@ -199,17 +196,31 @@ def test_every_check_kind_agrees_across_engines(db_scratch):
     assert got.pop(row_rule.check.name) == ROW_RULE
     assert got.pop(aggregate.check.name) == AGGREGATE
     assert got == EXPECTED
-
     for name, fixes in CORRECTIONS.items():
         assert by_name[name].finding.evidence["corrections"] == fixes, name
-    assert "no column 'nope'" in by_name["not_null:orders:nope"].error
-    assert "'statuss'" in by_name["typo_in_rule"].error
-    assert "must aggregate" in by_name["not_aggregated"].error
-    assert "no asset named 'catalogue'" in by_name["references:order_items:product_id->catalogue"].error
     assert aggregate.finding.evidence["examples"] == [
         {"key": 2, "value": 41.5, "expected": 36.5},
         {"key": 12, "value": 0.0, "expected": 5.5},
     ]
+    return by_name
+
+
+def test_every_check_kind_agrees_across_engines(db_scratch):
+    build_tables(db_scratch)
+    checks = [check_from_dict(kind, params) for kind, params in CHECKS]
+    with db_scratch.open() as connector:
+        assets = {a.name: a for a in connector.discover()}
+        engine = connector.engine()
+        profiles = [p for a in assets.values() for p in profile_asset(engine, a)]
+        results = run_checks(engine, assets, checks, AS_OF, profiles=profiles)
+        assert_predicates_select_the_failing_rows(engine, assets, results)
+
+    assert {r.check.kind for r in results} == {kind for kind, _ in CHECKS}
+    by_name = assert_expected_results(results)
+    assert "no column 'nope'" in by_name["not_null:orders:nope"].error
+    assert "'statuss'" in by_name["typo_in_rule"].error
+    assert "must aggregate" in by_name["not_aggregated"].error
+    assert "no asset named 'catalogue'" in by_name["references:order_items:product_id->catalogue"].error
     orphans = by_name["references:order_items:product_id->products"].finding
     assert (
         orphans.reason == "2 of 13 order items (15.4%) reference a product_id missing from products: 999 ×2."

@@ -17,18 +17,16 @@ from typing import Any
 import duckdb
 import pytest
 from test_check_conformance import (
-    AGGREGATE,
     AS_OF,
     CHECKS,
-    CORRECTIONS,
-    EXPECTED,
     ITEMS,
     ITEMS_COLUMNS,
     ORDERS,
     ORDERS_COLUMNS,
     PRODUCTS,
     PRODUCTS_COLUMNS,
-    ROW_RULE,
+    assert_expected_results,
+    assert_predicates_select_the_failing_rows,
     money,
     ts,
 )
@@ -126,27 +124,9 @@ def test_every_check_kind_agrees_on_spark(spark):
         engine = connector.engine()
         profiles = [p for a in assets.values() for p in profile_asset(engine, a)]
         results = run_checks(engine, assets, checks, AS_OF, profiles=profiles)
-        for r in results:  # the predicate, in Spark SQL, selects exactly the failing rows
-            if r.finding and r.finding.rows.predicate:
-                sql = f"SELECT COUNT(*) FROM {engine.relation(assets[r.check.asset])} WHERE {r.finding.rows.predicate}"
-                assert engine.execute(sql)[1][0][0] == r.failing, r.check.name
+        assert_predicates_select_the_failing_rows(engine, assets, results)  # in Spark SQL
 
-    by_name = {r.check.name: r for r in results}
-    got = {
-        r.check.name: (r.status, r.failing, r.total, r.finding.rows.keys if r.finding else None)
-        for r in results
-    }
-    row_rule = next(r for r in results if r.check.kind == "row_rule" and not r.error)
-    aggregate = next(r for r in results if r.check.kind == "aggregate_match" and not r.error)
-    assert got.pop(row_rule.check.name) == ROW_RULE
-    assert got.pop(aggregate.check.name) == AGGREGATE
-    assert got == EXPECTED
-    for name, fixes in CORRECTIONS.items():
-        assert by_name[name].finding.evidence["corrections"] == fixes, name
-    assert aggregate.finding.evidence["examples"] == [
-        {"key": 2, "value": 41.5, "expected": 36.5},
-        {"key": 12, "value": 0.0, "expected": 5.5},
-    ]
+    by_name = assert_expected_results(results)
     assert "'statuss'" in by_name["typo_in_rule"].error
 
 

@@ -32,6 +32,7 @@ from stocktake.report.fmt import fmt_bytes, fmt_int, fmt_pct, fmt_value
 from stocktake.report.html import GZIP_TYPE, JSON_TYPE, decode_payload, page_text
 from stocktake.report.tree import DayChart
 from stocktake.report.tree import DayCount as TreeDayCount
+from stocktake.synthetic_run import synthetic_run
 
 XSS_SCRIPT = "<script>alert(1)</script>"
 XSS_ATTR = '"><img src=x onerror=alert(1)>'
@@ -161,54 +162,6 @@ def realistic_run() -> Run:
         sources=[files, db], code_version="0.1.0", model_versions={"encoder": "minilm-l6-v2"},
         assets=assets, profiles=profiles, findings=findings, errors=["shop/broken.csv: not valid UTF-8 or GB18030"],
     )  # fmt: skip
-
-
-def big_run(n_assets: int = 100, n_columns: int = 20, n_findings: int = 2000) -> Run:
-    rng = random.Random(11)
-    # A typical mix for shop tables: ids and codes, a lot of text, amounts, a couple of times.
-    kinds = [
-        "integer",
-        "string",
-        "float",
-        "string",
-        "timestamp",
-        "integer",
-        "string",
-        "float",
-        "string",
-        "string",
-    ]
-    engine_types = {"integer": "BIGINT", "float": "DOUBLE", "string": "VARCHAR", "timestamp": "TIMESTAMP"}
-    assets, profiles = [], []
-    for a in range(n_assets):
-        kind = [kinds[c % len(kinds)] for c in range(n_columns)]
-        columns = [
-            ColumnSchema(name=f"col_{c}", engine_type=engine_types[kind[c]], logical_type=kind[c])
-            for c in range(n_columns)
-        ]
-        asset = Asset(
-            id=f"lake/table_{a:03d}", name=f"table_{a:03d}", source="lake", format="parquet",
-            location=f"/lake/table_{a:03d}.parquet", columns=columns, row_count=rng.randint(10**3, 10**8),
-            byte_size=rng.randint(10**5, 10**10), last_modified=T0 - timedelta(hours=a),
-        )  # fmt: skip
-        assets.append(asset)
-        profiles += [_profile(asset.id, c, asset.row_count or 1, rng) for c in columns]
-    types, severities = list(FindingType), list(Severity)
-    findings = []
-    for i in range(n_findings):
-        asset = assets[i % n_assets]
-        column = f"col_{i % n_columns}"
-        f = _finding(
-            asset,
-            [column],
-            types[i % len(types)],
-            severities[i % 4],
-            f"finding number {i} on {column}",
-            check=f"check_{i}",
-        )
-        findings.append(f)
-    return Run(id="big", started_at=T0, finished_at=T0 + timedelta(minutes=9), sources=[Source(name="lake", kind="files", uri="/lake")],
-               code_version="0.1.0", assets=assets, profiles=profiles, findings=findings)  # fmt: skip
 
 
 # ---- reading the HTML back ----
@@ -431,7 +384,7 @@ def test_write_report_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 
 
 def test_large_run_stays_small_and_fast(tmp_path: Path) -> None:
-    run = big_run(100, 20, 2000)
+    run = synthetic_run(100, 20, 2000)
     started = time.perf_counter()
     (html_path, md_path) = write_report(run, tmp_path)
     elapsed = time.perf_counter() - started

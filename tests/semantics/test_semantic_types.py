@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +30,7 @@ from stocktake.semantics.semantic_types import (
     load_model,
     tag_semantic_types,
 )
+from stocktake.semantics.type_accuracy import score_decisions
 
 LABELS = Path(__file__).resolve().parents[1] / "data" / "semantic_columns.csv"
 SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
@@ -243,19 +243,7 @@ def _labelled_profiles() -> list[tuple[ColumnProfile, dict[str, str]]]:
 def test_accuracy_on_the_labelled_columns(use_encoder: bool, minimum: float) -> None:
     labelled = _labelled_profiles()
     decisions = classify_many([(p.column, p, None) for p, _ in labelled], use_encoder=use_encoder)
-    hits: Counter[str] = Counter()
-    totals: Counter[str] = Counter()
-    misses: list[str] = []
-    for (_, row), decision in zip(labelled, decisions, strict=True):
-        right = decision.semantic_type == row["semantic_type"]
-        for group in ("all", f"language {row['language']}", row["source_path"].rsplit("/", 1)[0]):
-            totals[group] += 1
-            hits[group] += right
-        if not right:
-            misses.append(
-                f"{row['source_path']} {row['column']}: {row['semantic_type']} -> "
-                f"{decision.semantic_type} ({decision.confidence:.2f})"
-            )
-    print("\n".join(f"{g}: {hits[g]}/{totals[g]} = {hits[g] / totals[g]:.3f}" for g in sorted(totals)))
-    print("misses:\n" + "\n".join(misses))
-    assert hits["all"] / totals["all"] >= minimum, "\n".join(misses)
+    accuracy = score_decisions([row for _, row in labelled], decisions)
+    print("\n".join(accuracy.lines()))
+    print("misses:\n" + "\n".join(accuracy.misses))
+    assert accuracy.share("all") >= minimum, "\n".join(accuracy.misses)

@@ -188,7 +188,7 @@ def drift_findings(diff: RunDiff, volume_threshold: float = 0.5) -> list[Finding
     for asset in diff.dropped_assets:
         rows = asset.row_count or 0
         findings.append(
-            _finding(
+            history_finding(
                 FindingType.SCHEMA_DRIFT,
                 asset.id,
                 [],
@@ -216,7 +216,7 @@ def _column_findings(change: AssetDiff, diff: RunDiff) -> list[Finding]:
     findings = []
     for name in change.removed_columns:
         findings.append(
-            _finding(
+            history_finding(
                 FindingType.SCHEMA_DRIFT,
                 change.asset,
                 [name],
@@ -231,7 +231,7 @@ def _column_findings(change: AssetDiff, diff: RunDiff) -> list[Finding]:
         )
     for retype in change.retyped:
         findings.append(
-            _finding(
+            history_finding(
                 FindingType.SCHEMA_DRIFT,
                 change.asset,
                 [retype.column],
@@ -247,7 +247,7 @@ def _column_findings(change: AssetDiff, diff: RunDiff) -> list[Finding]:
         )
     for name in change.added_columns:
         findings.append(
-            _finding(
+            history_finding(
                 FindingType.SCHEMA_DRIFT,
                 change.asset,
                 [name],
@@ -271,7 +271,7 @@ def _volume_finding(change: AssetDiff, diff: RunDiff, threshold: float) -> Findi
     moved = abs(new - old)
     verb = "fell" if new < old else "rose"
     pct = "from none" if math.isinf(ratio) else f"{ratio:+.0%}"
-    return _finding(
+    return history_finding(
         FindingType.VOLUME_ANOMALY,
         change.asset,
         [],
@@ -291,7 +291,7 @@ def _volume_finding(change: AssetDiff, diff: RunDiff, threshold: float) -> Findi
     )
 
 
-def _finding(
+def history_finding(
     type_: FindingType,
     asset: str,
     columns: list[str],
@@ -303,6 +303,7 @@ def _finding(
     evidence: dict[str, object],
     score: float,
 ) -> Finding:
+    """A finding from comparing runs: whole-asset or column level, no sample keys or predicate."""
     return Finding.raised(
         asset=asset,
         columns=columns,

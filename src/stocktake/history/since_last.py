@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from stocktake.core.records import Finding, RowSet, Run
+from stocktake.core.records import Finding, Run
 from stocktake.core.vocab import FindingType, Severity
 from stocktake.history.anomalies import Anomaly, OnlineNormal, RelativeRateOfChange, detect_all
-from stocktake.history.diff import RunDiff, diff_runs, drift_findings, null_share
+from stocktake.history.diff import RunDiff, diff_runs, drift_findings, history_finding, null_share
 from stocktake.history.metrics import MetricPoint
 
 if TYPE_CHECKING:
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 ROW_COUNT_CHECK = "volume_anomaly.row_count_history"
 NULL_SHARE_CHECK = "missing_values.null_share_history"
+HISTORY_SCORE = 0.6  # an anomaly against the asset's own history: worth a look, not proof
 
 
 @dataclass
@@ -88,7 +89,7 @@ def _row_count_anomalies(row_counts: dict[str, list[MetricPoint]], skip: set[str
         moved = int(abs(new - old))
         reason = f"row count of {asset} is {int(new):,} over {len(points)} runs: {anomaly.reason}."
         findings.append(
-            _finding(
+            history_finding(
                 FindingType.VOLUME_ANOMALY,
                 asset,
                 [],
@@ -98,6 +99,7 @@ def _row_count_anomalies(row_counts: dict[str, list[MetricPoint]], skip: set[str
                 moved,
                 moved / max(old, new, 1.0),
                 {"runs": [p.run_id for p in points[-10:]], "row_counts": [p.value for p in points[-10:]]},
+                HISTORY_SCORE,
             )
         )
     return findings
@@ -119,7 +121,7 @@ def _null_share_anomalies(earlier: list[Run], run: Run) -> list[Finding]:
             continue
         share = values[-1]
         findings.append(
-            _finding(
+            history_finding(
                 FindingType.MISSING_VALUES,
                 asset,
                 [column],
@@ -129,31 +131,7 @@ def _null_share_anomalies(earlier: list[Run], run: Run) -> list[Finding]:
                 int(share * rows.get(asset, 0)),
                 share,
                 {"null_shares": [None if v is None else round(v, 4) for v in values[-10:]]},
+                HISTORY_SCORE,
             )
         )
     return findings
-
-
-def _finding(
-    type_: FindingType,
-    asset: str,
-    columns: list[str],
-    check: str,
-    reason: str,
-    severity: Severity,
-    rows: int,
-    share: float,
-    evidence: dict[str, object],
-) -> Finding:
-    share = min(1.0, max(0.0, share))
-    return Finding.raised(
-        asset=asset,
-        columns=columns,
-        type=type_,
-        severity=severity,
-        reason=reason,
-        rows=RowSet(count=rows, share=share),
-        evidence=evidence,
-        score=0.6,
-        check=check,
-    )

@@ -9,15 +9,14 @@ regex for the candidate shapes, then the candidates are validated in Python.
 from __future__ import annotations
 
 import itertools
-import math
 import re
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from stocktake.checks.keys import key_columns
-from stocktake.core.records import Finding, RowSet
+from stocktake.checks.asset_findings import AssetFindings, score_from_share
+from stocktake.checks.wording import share_text
+from stocktake.core.records import Finding
 from stocktake.core.vocab import FindingType, Severity
-from stocktake.engines.drilldown import Drilldown
 from stocktake.engines.profiling import REL, quote_duckdb, sql_literal, to_scalar
 from stocktake.semantics.pii import (
     ADDRESS,
@@ -255,8 +254,8 @@ def pii_findings(
     contacts, IDs or cards give a warning counted over every row.
     """
     by_column = {p.column: p for p in profiles if p.asset == asset.id}
-    drill = Drilldown(engine, asset)
-    keys = key_columns(asset, by_column)
+    build = AssetFindings(engine, asset, by_column)
+    drill = build.drill
     out = []
     for col in asset.columns:
         prof = by_column.get(col.name)
@@ -269,9 +268,9 @@ def pii_findings(
         if kind:
             if prof is not None:
                 prof.pii_kind = kind
-            out.append(_column_finding(drill, asset, col.name, prof, keys, kind, share, evidence))
+            out.append(_column_finding(build, col.name, prof, kind, share, evidence))
         elif col.logical_type == "string" and looks_like_free_text([str(v) for v in values]):
-            finding = _text_finding(drill, asset, col.name, prof, keys, text_rows, regions)
+            finding = _text_finding(build, col.name, prof, text_rows, regions)
             if finding:
                 out.append(finding)
     return out
@@ -288,17 +287,15 @@ def _worth_sampling(logical_type: str, prof: ColumnProfile | None) -> bool:
 
 
 def _column_finding(
-    drill: Drilldown,
-    asset: Asset,
+    build: AssetFindings,
     column: str,
     prof: ColumnProfile | None,
-    keys: list[str],
     kind: str,
     share: float,
     evidence: dict[str, Any],
 ) -> Finding:
+    asset, drill = build.asset, build.drill
     q = quote_duckdb(column)
-    total = prof.row_count if prof else (asset.row_count or 0)
     non_null = prof.non_null_count if prof else drill.count_where(f"{q} IS NOT NULL")
     count = round(non_null * share)
     noun = _NOUNS[kind]
@@ -309,24 +306,16 @@ def _column_finding(
         f"{kind}: {share:.1%} of {evidence['sampled']:,} sampled values of {asset.name}.{column} "
         f"are valid {noun}{example}."
     )
-    predicate = f"{q} IS NOT NULL"
-    row_share = count / total if total else 0.0
-    return Finding.raised(
-        asset=asset.id,
-        columns=[column],
-        type=FindingType.PII_EXPOSURE,
-        severity=Severity.INFO,
-        reason=reason,
-        rows=RowSet(
-            count=count,
-            share=row_share,
-            key_columns=keys,
-            keys=drill.sample_keys(keys, predicate),
-            predicate=drill.predicate_for_engine(predicate),
-        ),
-        evidence={"pii_kind": kind, **evidence},
+    return build.finding(
+        FindingType.PII_EXPOSURE,
+        [column],
+        PII_COLUMN_CHECK,
+        reason,
+        count,
+        {"pii_kind": kind, **evidence},
+        f"{q} IS NOT NULL",
         score=0.3,
-        check=PII_COLUMN_CHECK,
+        severity=Severity.INFO,
     )
 
 
@@ -337,14 +326,13 @@ def _shape_sql(engine: Engine, column_sql: str) -> str:
 
 
 def _text_finding(
-    drill: Drilldown,
-    asset: Asset,
+    build: AssetFindings,
     column: str,
     prof: ColumnProfile | None,
-    keys: list[str],
     text_rows: int,
     regions: Sequence[str],
 ) -> Finding | None:
+    drill, keys = build.drill, build.keys
     q = quote_duckdb(column)
     shape = f"{q} IS NOT NULL AND {_shape_sql(drill.engine, q)}"
     shaped = drill.count_where(shape)
@@ -366,34 +354,25 @@ def _text_finding(
     exact = shaped <= len(rows)
     count = len(hits) if exact else round(shaped * len(hits) / len(rows))
     non_null = prof.non_null_count if prof else drill.count_where(f"{q} IS NOT NULL")
-    total = prof.row_count if prof else (asset.row_count or non_null)
     kinds = Counter(k for _, _, spans in hits for k in {s[0] for s in spans})
     nouns = " or ".join(_NOUNS[k] for k, _ in kinds.most_common())
     share = count / non_null if non_null else 0.0
     example = mask_text(hits[0][1], hits[0][2])
     reason = (
-        f"{'' if exact else '~'}{count:,} of {non_null:,} {column} values ({_pct(share)}) contain "
+        f"{'' if exact else '~'}{count:,} of {non_null:,} {column} values ({share_text(share)}) contain "
         f"{nouns} (e.g. '{example}')."
     )
     predicate = shape
     if exact and len(keys) == 1 and count <= 1000:
         listed = ", ".join(_literal(k) for k, _, _ in hits)
         predicate = f"{shape} AND {quote_duckdb(keys[0])} IN ({listed})"
-    row_share = count / total if total else 0.0
-    return Finding.raised(
-        asset=asset.id,
-        columns=[column],
-        type=FindingType.PII_EXPOSURE,
-        severity=Severity.WARNING,
-        reason=reason,
-        rows=RowSet(
-            count=count,
-            share=row_share,
-            key_columns=keys,
-            keys=[k for k, _, _ in hits[:20]],
-            predicate=drill.predicate_for_engine(predicate),
-        ),
-        evidence={
+    return build.finding(
+        FindingType.PII_EXPOSURE,
+        [column],
+        PII_TEXT_CHECK,
+        reason,
+        count,
+        {
             "kinds": dict(kinds),
             "rows_with_candidate_shape": shaped,
             "candidates_validated": len(rows),
@@ -407,13 +386,13 @@ def _text_finding(
                 "count scaled by the validated share, so it is an estimate."
             ),
         },
-        score=round(min(1.0, 0.5 + 0.5 * math.sqrt(min(share, 1.0))), 4),
-        check=PII_TEXT_CHECK,
+        predicate,
+        # Confidence rises with the share of the column's values, not of the table's rows.
+        score=score_from_share(share),
+        keys=[k for k, _, _ in hits],
+        key_cols=keys,
+        severity=Severity.WARNING,
     )
-
-
-def _pct(share: float) -> str:
-    return f"{share:.1%}" if share >= 0.001 or share == 0 else f"{share:.3%}"
 
 
 def _literal(value: Scalar | list[Scalar]) -> str:
