@@ -3,6 +3,8 @@
     .venv/bin/python benchmarks/error_detection.py --data ../shared/data/error-detection/hospital \
         [--budget 20] [--seeds 10] [--encoder off|fast|full]
         [--no-dependency-labels] [--no-cluster-labels] [--model-only]   # ablations
+        [--head gbm|transformer|both] [--device auto|cpu|cuda] [--full-finetune]
+        [--train-examples N] [--epochs N]   # the fine-tuned transformer head
 
 DIR must hold dirty.csv and clean.csv (same shape, compared by position). Each seed runs the
 whole detector (select tuples -> oracle -> propagate -> train -> flag) on a fresh
@@ -27,6 +29,8 @@ import numpy as np
 from stocktake.detection import LabelOracle, detect_cell_errors, read_csv_strings
 from stocktake.detection.evaluate import score_cells, true_errors
 from stocktake.detection.features import table_features
+from stocktake.detection.transformer_head import TransformerHeadOptions
+from stocktake.models.finetune_settings import FineTuneSettings
 
 # Published figures to print beside ours (Raha, SIGMOD 2019, Table 5: 20 labelled tuples,
 # mean of 10 runs), keyed by the data folder's name; display only.
@@ -58,7 +62,20 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="ablation: propagated labels only train the classifier, never override its flags",
     )
+    parser.add_argument(
+        "--head", choices=["gbm", "transformer", "both"], default="gbm", help="classifier head"
+    )
+    parser.add_argument(
+        "--device", choices=["auto", "cpu", "cuda"], default="auto", help="transformer device"
+    )
+    parser.add_argument("--full-finetune", action="store_true", help="train every weight, not LoRA adapters")
+    parser.add_argument("--train-examples", type=int, default=128, help="transformer training texts (cap)")
+    parser.add_argument("--epochs", type=int, default=2, help="transformer fine-tuning epochs")
     args = parser.parse_args(argv)
+    head_options = TransformerHeadOptions(
+        max_examples=args.train_examples,
+        finetune=FineTuneSettings(epochs=args.epochs, lora=not args.full_finetune, device=args.device),
+    )
     dirty = read_csv_strings(args.data / "dirty.csv")
     clean = read_csv_strings(args.data / "clean.csv")
     errors = true_errors(dirty, clean)
@@ -86,12 +103,22 @@ def main(argv: list[str] | None = None) -> int:
             dependency_propagation=not args.no_dependency_labels,
             cluster_propagation=not args.no_cluster_labels,
             trust_dependencies=not args.model_only,
+            head=args.head,
+            transformer=head_options,
         )
         s = score_cells(result.flagged(), errors)
         runs.append((s.precision, s.recall, s.f1, result.seconds))
+        head = result.options.get("transformer")
+        speed = (
+            f" head: {head['train_examples']} texts x {args.epochs} epochs at {head['examples_per_second']:.1f}"
+            f" ex/s ({head['device']}, {head['precision']}, {'LoRA' if head['lora'] else 'full'}),"
+            f" {head['rescored_cells']} cells re-scored in {head['score_seconds']:.1f}s"
+            if head
+            else ""
+        )
         print(
             f"seed {seed}: P={s.precision:.3f} R={s.recall:.3f} F1={s.f1:.3f} "
-            f"flagged={s.flagged} revealed={result.revealed}/{args.budget} {result.seconds:.1f}s",
+            f"flagged={s.flagged} revealed={result.revealed}/{args.budget} {result.seconds:.1f}s{speed}",
             flush=True,
         )
     total = time.perf_counter() - started

@@ -131,14 +131,30 @@ def run_spark(path: Path) -> dict[str, Any]:
     }
 
 
-def run_pg_stocktake(table: str) -> dict[str, Any]:
+def _pg_session_settings(workers: int | None) -> str:
+    """`SET` statements for a benchmark session: both methods run under the same settings."""
+    return "" if workers is None else f"SET max_parallel_workers_per_gather = {workers}"
+
+
+def run_pg_stocktake(table: str, workers: int | None) -> dict[str, Any]:
+    import sqlalchemy
+
     from stocktake.connectors import open_source
     from stocktake.engines.profiling import profile_asset
 
     with P.Stopwatch() as total:
         connector = open_source(f"{POSTGRES_URL}?schema={PG_SCHEMA}")
+        engine = connector.engine()
+        if settings := _pg_session_settings(workers):
+
+            def apply(dbapi_conn: Any, _record: Any) -> None:
+                dbapi_conn.execute(settings)
+                dbapi_conn.commit()
+
+            sqlalchemy.event.listen(engine.sa_engine, "connect", apply)
+            engine.sa_engine.dispose()  # the connector's first connection predates the listener
         (asset,) = [a for a in connector.discover() if a.name == table]
-        profiles = profile_asset(connector.engine(), asset)
+        profiles = profile_asset(engine, asset)
     return {"seconds": total.wall, "cpu_s": total.cpu, "columns": len(profiles), "rows": asset.row_count}
 
 
@@ -180,10 +196,12 @@ def pg_handwritten_sql(table: str, columns: list[tuple[str, str]]) -> str:
     return f'SELECT {", ".join(items)} FROM {PG_SCHEMA}."{table}"'
 
 
-def run_pg_handwritten(table: str) -> dict[str, Any]:
+def run_pg_handwritten(table: str, workers: int | None) -> dict[str, Any]:
     import psycopg
 
     with P.Stopwatch() as total, psycopg.connect(POSTGRES_URL) as conn:
+        if settings := _pg_session_settings(workers):
+            conn.execute(settings)
         columns = conn.execute(
             "SELECT column_name, data_type FROM information_schema.columns "
             "WHERE table_schema = %s AND table_name = %s ORDER BY ordinal_position",
@@ -230,11 +248,11 @@ def child_main(args: argparse.Namespace) -> None:
     if args.child == "spark":
         result = run_spark(Path(args.path))
     elif args.child == "pg-stocktake":
-        result = run_pg_stocktake(args.table)
+        result = run_pg_stocktake(args.table, args.pg_parallel_workers)
     elif args.child == "pg-pandas":
         result = run_pg_pandas(args.table)
     elif args.child == "pg-handwritten":
-        result = run_pg_handwritten(args.table)
+        result = run_pg_handwritten(args.table, args.pg_parallel_workers)
     elif args.child.startswith("encoder-"):
         result = run_encoder(Path(args.path), args.child.removeprefix("encoder-"), args.texts)
     else:
@@ -348,22 +366,60 @@ def _pg_type(arrow_type: str) -> str:
     }.get(arrow_type, "text")
 
 
-def part_postgres(rows_list: list[int], pandas_rows: set[int]) -> list[dict[str, Any]]:
+def pg_server_cpu_s() -> float | None:
+    """CPU seconds spent so far by the local PostgreSQL server: every live `postgres` process,
+    plus what its exited children (backends, parallel workers) left in the postmaster's
+    cutime/cstime. The server's work is most of a push-down's cost and steadier than wall time
+    on a shared machine; None when the server is not local or /proc is not readable."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total, seen = 0, False
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            head, rest = stat.read_text().rsplit(")", 1)
+        except OSError:
+            continue
+        if not head.split("(", 1)[-1].startswith("postgres"):
+            continue
+        fields = rest.split()  # fields[0] is the state (field 3 of proc(5))
+        # own utime + stime, then cutime + cstime of the children it reaped
+        total += int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
+        seen = True
+    return total / tick if seen else None
+
+
+def part_postgres(rows_list: list[int], pandas_rows: set[int], workers: int | None) -> list[dict[str, Any]]:
     # Loading runs in a child too, so this process stays small for the children it forks.
     code = (
         f"import sys; sys.argv = ['scale.py']; from scale import load_postgres; load_postgres({rows_list!r})"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=BENCH_DIR)
+    extra = {} if workers is None else {"pg_parallel_workers": workers}
     out = []
     for rows in rows_list:
         for method in ("pg-stocktake", "pg-pandas", "pg-handwritten"):
             if method == "pg-pandas" and rows not in pandas_rows:
                 continue
-            details, rss = spawn(child(method, table=f"bench_{rows}"))
-            out.append({"part": "postgres", "rows": rows, "method": method, **details, "peak_rss_mib": rss})
+            server_before = pg_server_cpu_s()
+            details, rss = spawn(child(method, table=f"bench_{rows}", **extra))
+            server_after = pg_server_cpu_s()
+            server = None if server_before is None or server_after is None else server_after - server_before
+            out.append(
+                {
+                    "part": "postgres",
+                    "rows": rows,
+                    "method": method,
+                    **details,
+                    "server_cpu_s": server,
+                    "load_avg": os.getloadavg(),
+                    "pg_parallel_workers": workers,
+                    "peak_rss_mib": rss,
+                }
+            )
+            server_text = "?" if server is None else f"{server:8.2f}"
             print(
                 f"  pg     {rows:>11,} {method:<15} {details['seconds']:8.2f} s {details['cpu_s']:8.2f} CPU s "
-                f"client {details['own_peak_rss_mib']:7.0f} MiB (wait4 {rss:.0f})",
+                f"server {server_text} CPU s client {details['own_peak_rss_mib']:7.0f} MiB (wait4 {rss:.0f}) "
+                f"load {os.getloadavg()[0]:.1f}",
                 flush=True,
             )
     return out
@@ -393,6 +449,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--spark-rows", type=int, default=10_000_000)
     parser.add_argument("--pg-rows", default="1000000,5000000")
     parser.add_argument("--pg-pandas-rows", default="1000000,5000000", help="sizes pulled into pandas")
+    parser.add_argument(
+        "--pg-parallel-workers",
+        type=int,
+        default=None,
+        help="max_parallel_workers_per_gather for every PostgreSQL session (default: the server's)",
+    )
     parser.add_argument("--texts", type=int, default=1_000_000, help="encoder: texts scored per path")
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--json", type=Path, default=None)
@@ -411,7 +473,8 @@ def main(argv: list[str] | None = None) -> None:
         results += part_spark(args.spark_rows)
     if "postgres" in parts:
         pandas_rows = {int(r) for r in args.pg_pandas_rows.split(",") if r}
-        results += part_postgres([int(r) for r in args.pg_rows.split(",")], pandas_rows)
+        pg_rows = [int(r) for r in args.pg_rows.split(",")]
+        results += part_postgres(pg_rows, pandas_rows, args.pg_parallel_workers)
     if "encoder" in parts:
         results += part_encoder(args.spark_rows, args.texts)
     if args.json:

@@ -236,7 +236,9 @@ def _measure(rng: Rng, n: int) -> list[object]:
 
 
 def _identifier(rng: Rng, n: int) -> list[object]:
-    kind = rng.integers(0, 5)
+    kind = rng.integers(0, 6)
+    if kind == 5:
+        return _code(rng, n)
     if kind == 0:
         start = int(rng.choice([0, 1, 1, int(10 ** rng.uniform(2, 7))]))
         return list(range(start, start + n))
@@ -251,6 +253,48 @@ def _identifier(rng: Rng, n: int) -> list[object]:
         f"{rng.choice(['AA', 'UA', 'CO', 'DL'])}-{rng.integers(1, 9999)}-{rng.choice(['ORD-DEN', 'IAH-LAX'])}"
         for _ in range(n)
     ]
+
+
+def _session(rng: Rng, n: int) -> list[object]:
+    """Session keys are minted by web servers: UUIDs or random hex, seldom small integers."""
+    repeat = rng.uniform(0.5, 0.95)
+    if rng.random() < 0.15:
+        return _key(rng, n, repeat)
+    values = [str(v) for v in _hex(rng, n, 32, repeat)]
+    if rng.random() < 0.5:
+        return [f"{v[:8]}-{v[8:12]}-{v[12:16]}-{v[16:20]}-{v[20:]}" for v in values]
+    return values
+
+
+def _flag(rng: Rng, n: int) -> list[object]:
+    pair = [["0", "1"], ["yes", "no"], ["Y", "N"], ["true", "false"], ["是", "否"], ["Yes", "No"]][
+        int(rng.integers(0, 6))
+    ]
+    if rng.random() < 0.12:
+        # A flag that never varies in this extract (a judgement file listing positives only).
+        return [pair[int(rng.integers(0, 2))]] * n
+    return _pick(rng, n, pair)
+
+
+def _code(rng: Rng, n: int) -> list[object]:
+    """Codes of reference entities (providers, stations, measures): fixed width, a small pool, repeated."""
+    repeat = rng.uniform(0.5, 0.99)
+    if rng.random() < 0.5:
+        width = int(rng.integers(4, 8))
+        start = int(rng.integers(10 ** (width - 1), 9 * 10 ** (width - 1)))
+        values = _ints(rng, n, start, start + int(10 ** rng.uniform(1.5, width - 1)), repeat)
+        return [str(v) if rng.random() < 0.5 else v for v in values] if rng.random() < 0.3 else values
+    upper = rng.random() < 0.5
+    heads = [
+        "".join(rng.choice(list(string.ascii_lowercase), size=int(rng.integers(2, 4)))) for _ in range(8)
+    ]
+    tails = [
+        "".join(rng.choice(list(string.ascii_lowercase), size=int(rng.integers(2, 5)))) for _ in range(6)
+    ]
+    sep = str(rng.choice(["_", "-", "."]))
+    codes = [f"{h}{sep}{t}-{d}" for h in heads for t in tails for d in range(1, int(rng.integers(2, 7)))]
+    values = list(rng.choice(codes, size=n))
+    return [v.upper() for v in values] if upper else values
 
 
 def _unknown(rng: Rng, n: int) -> list[object]:
@@ -281,7 +325,7 @@ MAKERS: dict[str, Maker] = {
         for _ in range(n)
     ],
     "order_id": lambda r, n: _key(r, n, r.uniform(0.0, 0.6)),
-    "session_id": lambda r, n: _key(r, n, r.uniform(0.5, 0.95)),
+    "session_id": _session,
     "category": lambda r, n: [
         lambda: _pick(r, n, CATEGORIES, int(r.integers(3, 15))),
         lambda: _ints(r, n, 1, 9999, 0.99),
@@ -289,7 +333,8 @@ MAKERS: dict[str, Maker] = {
         lambda: _pick(r, n, ATTRIBUTE_LABELS, int(r.integers(2, 10))),
     ][int(r.choice(4, p=[0.5, 0.15, 0.15, 0.2]))](),
     "category_path": lambda r, n: [
-        str(r.choice([" > ", "/", "."])).join(r.choice(CATEGORIES, size=int(r.integers(2, 4))))
+        None if r.random() < missing else str(sep).join(r.choice(CATEGORIES, size=int(r.integers(2, 4))))
+        for sep, missing in [(r.choice([" > ", "/", "."]), r.choice([0.0, 0.0, r.uniform(0.05, 0.5)]))]
         for _ in range(n)
     ],
     "brand": lambda r, n: [None if r.random() < 0.2 else v for v in _pick(r, n, BRANDS)],
@@ -352,13 +397,7 @@ MAKERS: dict[str, Maker] = {
     "device": lambda r, n: _pick(r, n, DEVICES, int(r.integers(2, 8))),
     "channel": lambda r, n: _pick(r, n, CHANNELS, int(r.integers(2, 6))),
     "status": lambda r, n: _pick(r, n, STATUSES, int(r.integers(2, 7))),
-    "boolean_flag": lambda r, n: _pick(
-        r,
-        n,
-        [["0", "1"], ["yes", "no"], ["Y", "N"], ["true", "false"], ["是", "否"], ["Yes", "No"]][
-            int(r.integers(0, 6))
-        ],
-    ),
+    "boolean_flag": _flag,
     "free_text": _free_text,
     "numeric_measure": _measure,
     "identifier": _identifier,
@@ -786,6 +825,11 @@ NAMES: dict[str, list[str]] = {
         "code",
         "measure code",
         "provider number",
+        "license number",
+        "registration number",
+        "facility id",
+        "station code",
+        "record number",
         "row id",
         "flight",
         "编号",
@@ -829,6 +873,10 @@ PREFIXES = [
 ]
 
 
+# An entity prefix on a key names another entity ("seller" + "customer id" is no customer key).
+KEY_WORDS = {"id", "no", "number", "code", "seq", "sequence", "index", "uid", "pid"}
+
+
 def style_name(rng: Rng, stem: str, position: int, headerless: float = 0.1) -> str:
     """Spell a stem the way some real table would: snake, camel, Pascal, Title Case or headerless."""
     if rng.random() < headerless:
@@ -838,7 +886,7 @@ def style_name(rng: Rng, stem: str, position: int, headerless: float = 0.1) -> s
             )
         )
     words = stem.split()
-    if all(w.isascii() for w in words) and rng.random() < 0.2:
+    if all(w.isascii() for w in words) and words[-1].lower() not in KEY_WORDS and rng.random() < 0.2:
         words = [str(rng.choice(PREFIXES)), *words]
     style = rng.integers(0, 6)
     if not stem.isascii():

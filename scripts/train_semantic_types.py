@@ -5,7 +5,7 @@ demo estate adds its own labelled columns, both are profiled by the real scanner
 see exactly what a scan sees), and a multinomial logistic regression is fitted on the
 torch-free features. The hand-labelled set in tests/data is never read here.
 
-    .venv/bin/python scripts/train_semantic_types.py [--columns-per-type 160] [--seed 11]
+    .venv/bin/python scripts/train_semantic_types.py [--columns-per-type 160] [--seeds 11,12]
     .venv/bin/python scripts/train_semantic_types.py --encoder   # semantic_model_encoder.npz
 
 With --encoder ([model] extra) the MiniLM embeddings of the spelled-out name and the mean
@@ -35,6 +35,8 @@ from stocktake.core.records import ColumnProfile
 from stocktake.demo import generate_estate
 from stocktake.pipeline import ScanOptions, scan
 from stocktake.semantics.column_features import (
+    NAME_DIM,
+    VALUE_DIM,
     column_features,
     encoder_features,
     feature_count,
@@ -129,7 +131,10 @@ def feature_matrix(profiles: list[ColumnProfile], *, encoder: bool, scale: float
     enc = Encoder(mode="full", progress=True)
     assert enc.dim == EMBEDDING_DIM
     embedded = encoder_features(
-        [name_text(p.column) for p in profiles], [value_texts(p) for p in profiles], enc.encode, enc.dim
+        [name_text(p.column) for p in profiles],
+        [value_texts(p, readable_only=True) for p in profiles],
+        enc.encode,
+        enc.dim,
     )
     return np.hstack([x, scale * embedded])
 
@@ -137,7 +142,12 @@ def feature_matrix(profiles: list[ColumnProfile], *, encoder: bool, scale: float
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--columns-per-type", type=int, default=160)
-    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument(
+        "--seeds",
+        type=lambda text: [int(v) for v in text.split(",")],
+        default=[11, 12],
+        help="one synthetic draw per seed, all used for training (comma-separated)",
+    )
     parser.add_argument(
         "--c",
         type=lambda text: [float(v) for v in text.split(",")],
@@ -152,20 +162,23 @@ def main() -> None:
     )
     parser.add_argument("--out", type=Path, help="default: the packaged model of the chosen kind")
     parser.add_argument(
-        "--profiles", type=Path, help="pickle of the scanned synthetic columns: written when absent, reused"
+        "--profiles",
+        type=Path,
+        nargs="*",
+        default=[],
+        help="pickles of the scanned columns, one per seed: written when absent, reused when present",
     )
     parser.add_argument(
         "--features", type=Path, help="npz of the drawn features: written when absent, reused when present"
     )
     args = parser.parse_args()
     out = args.out or (ENCODER_MODEL_PATH if args.encoder else MODEL_PATH)
-    rng = np.random.default_rng(args.seed)
     if args.features and args.features.exists():
         with np.load(args.features, allow_pickle=False) as saved:
             x, y, groups_all = saved["x"], saved["y"], list(saved["groups"])
             names = list(saved["names"]) if "names" in saved else [""] * len(y)
     else:
-        x, y, groups_all, names = draw_and_featurise(args, rng)
+        x, y, groups_all, names = draw_and_featurise(args)
         if args.features:
             np.savez_compressed(args.features, x=x, y=y, groups=np.array(groups_all), names=np.array(names))
     if not args.encoder:
@@ -173,23 +186,47 @@ def main() -> None:
     fit_and_write(args, out, x, y, groups_all, names)
 
 
-def draw_and_featurise(args: argparse.Namespace, rng: np.random.Generator) -> tuple:
-    """Synthetic and demo columns, profiled and turned into (features, labels, asset ids)."""
-    if args.profiles and args.profiles.exists():
-        ps, ys, groups, dp, dy, dg = pickle.loads(args.profiles.read_bytes())  # written by this script
+def draw(seed: int, per_type: int, cache: Path | None) -> tuple[list[ColumnProfile], list[str], list[str]]:
+    """One draw: synthetic tables and the demo estate of `seed`, scanned (cached in `cache`)."""
+    if cache is not None and cache.exists():
+        ps, ys, groups, dp, dy, dg = pickle.loads(cache.read_bytes())  # written by this script
     else:
         with tempfile.TemporaryDirectory() as tmp:
             synthetic, demo = Path(tmp) / "synthetic", Path(tmp) / "estate"
             synthetic.mkdir()
-            labels = write_tables(synthetic, rng, args.columns_per_type)
+            labels = write_tables(synthetic, np.random.default_rng(seed), per_type)
             ps, ys, groups = featurise(synthetic, lambda stem, column: labels.get((stem, column)))
-            generate_estate(demo, rows=20000, seed=args.seed)
+            generate_estate(demo, rows=20000, seed=seed)
             dp, dy, dg = featurise(demo, lambda _stem, column: DEMO_LABELS.get(column))
-        if args.profiles:
-            args.profiles.write_bytes(pickle.dumps((ps, ys, groups, dp, dy, dg)))
-    x, y = feature_matrix(ps + dp, encoder=args.encoder, scale=args.embedding_scale), np.array(ys + dy)
-    print(f"{len(ys)} synthetic + {len(dy)} demo columns, {x.shape[1]} features")
-    return x, y, groups + dg, [p.column for p in ps + dp]
+        if cache is not None:
+            cache.write_bytes(pickle.dumps((ps, ys, groups, dp, dy, dg)))
+    print(f"seed {seed}: {len(ys)} synthetic + {len(dy)} demo columns")
+    # Asset ids (t0001, ...) repeat across draws: such tables share a hold-out fold, which is harmless.
+    return ps + dp, ys + dy, groups + dg
+
+
+def draw_and_featurise(args: argparse.Namespace) -> tuple:
+    """Every draw's columns, profiled and turned into (features, labels, asset ids, names)."""
+    if args.profiles and len(args.profiles) != len(args.seeds):
+        raise SystemExit("--profiles: give one file per seed")
+    profiles: list[ColumnProfile] = []
+    ys: list[str] = []
+    groups: list[str] = []
+    for i, seed in enumerate(args.seeds):
+        p, y, g = draw(seed, args.columns_per_type, args.profiles[i] if args.profiles else None)
+        profiles, ys, groups = profiles + p, ys + y, groups + g
+    x = feature_matrix(profiles, encoder=args.encoder, scale=args.embedding_scale)
+    print(f"{len(ys)} columns, {x.shape[1]} features")
+    return x, np.array(ys), groups, [p.column for p in profiles]
+
+
+def cjk_value_column() -> int:
+    """Index of the dense feature "shape: CJK" (share of shown values with Chinese characters)."""
+    probe = ColumnProfile(
+        asset="a", column="c", logical_type="string", engine_type="", row_count=0, null_count=0
+    )
+    feats = column_features("c", probe)
+    return NAME_DIM + VALUE_DIM + feats.dense_labels.index("shape: CJK")
 
 
 def fit_and_write(
@@ -211,11 +248,19 @@ def fit_and_write(
     zh = held & np.array([bool(_CJK.search(str(n))) for n in names])
     if zh.any():
         print(f"held-out synthetic, Chinese names: {check.score(x[zh], y[zh]):.3f} ({int(zh.sum())} columns)")
+    zh_values = held & (x[:, cjk_value_column()] > 0)
+    if zh_values.any():
+        share = check.score(x[zh_values], y[zh_values])
+        print(f"held-out synthetic, Chinese values: {share:.3f} ({int(zh_values.sum())} columns)")
     model = LogisticRegression(C=c_best, max_iter=3000).fit(x, y)
     out.parent.mkdir(parents=True, exist_ok=True)
     extra = {}
     if args.encoder:
-        extra = {"embedding_scale": np.array(args.embedding_scale), "embedding_dim": np.array(EMBEDDING_DIM)}
+        extra = {
+            "embedding_scale": np.array(args.embedding_scale),
+            "embedding_dim": np.array(EMBEDDING_DIM),
+            "readable_values": np.array(True),
+        }
     kind = "logreg-encoder" if args.encoder else "logreg"
     np.savez_compressed(
         out,
@@ -223,7 +268,7 @@ def fit_and_write(
         coef=model.coef_.astype(np.float16),
         intercept=model.intercept_.astype(np.float32),
         feature_count=np.array(x.shape[1]),
-        version=np.array(f"{kind}-seed{args.seed}-n{len(y)}-c{c_best}"),
+        version=np.array(f"{kind}-seeds{'+'.join(map(str, args.seeds))}-n{len(y)}-c{c_best}"),
         **extra,
     )
     print(f"wrote {out} ({out.stat().st_size // 1024} KiB)")

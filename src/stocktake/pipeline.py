@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -25,7 +25,8 @@ from stocktake.connectors._sql_common import describe_timeout
 from stocktake.core.errors import StocktakeError
 from stocktake.core.records import Finding, RowSet, Run
 from stocktake.core.vocab import FindingType, Severity
-from stocktake.detection.unsupervised import record_findings
+from stocktake.detection.reviewed import reviewed_findings
+from stocktake.detection.unsupervised import RecordOptions, record_findings
 from stocktake.engines.profiling import ProfileOptions, profile_asset
 from stocktake.engines.sampling import plan_sample, record_sample
 from stocktake.semantics import discover_relationships
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from stocktake.core.checks import BaseCheck
     from stocktake.core.records import Asset
     from stocktake.engines.base import Engine
+    from stocktake.review.cells import AssetLabels
 
 # progress(stage, done, total, label): called as work advances; the CLI draws bars from it.
 ProgressHook = Callable[[str, int, int, str], None]
@@ -76,6 +78,10 @@ class ScanOptions:
     # Engine for file sources ("duckdb" or "spark"); databases are always profiled in place.
     engine: str = "duckdb"
     spark_master: str | None = None  # None: a running SparkSession, else local[*]
+    record: RecordOptions | None = None  # record detectors' options, e.g. thresholds tuned by reviews
+    # asset id -> cells people reviewed (stocktake.review.cells.review_labels); those assets get the
+    # cell error detector trained on them (stocktake.detection.reviewed).
+    review_labels: Mapping[str, AssetLabels] | None = None
 
 
 @dataclass
@@ -209,7 +215,11 @@ def _profile_source(
             pii = pii_findings(on_engine, on_asset, profiles)
             findings += [f for f in pii if f.check != PII_COLUMN_CHECK] if opts.findings else []
             if opts.findings:  # bots, text garbage, category mismatches (stocktake.detection.unsupervised)
-                findings += record_findings(on_engine, on_asset, profiles, notes=run.errors)
+                findings += record_findings(on_engine, on_asset, profiles, opts.record, notes=run.errors)
+            if opts.findings and opts.review_labels and asset.id in opts.review_labels:
+                findings += reviewed_findings(
+                    on_engine, on_asset, profiles, opts.review_labels[asset.id], run.errors
+                )
         except Exception as exc:  # an engine error on one asset must not lose the others
             run.errors.append(f"{asset.id}: {_one_line(exc)}")
             continue

@@ -16,6 +16,7 @@ TYPES = (
     FindingType.OUTLIER_VALUE,
     FindingType.TEXT_GARBAGE,
     FindingType.BOT_TRAFFIC,
+    FindingType.NEAR_DUPLICATE_ENTITY,
 )
 
 

@@ -35,8 +35,8 @@ from stocktake.semantics.type_accuracy import score_decisions
 LABELS = Path(__file__).resolve().parents[1] / "data" / "semantic_columns.csv"
 SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 # Measured on the labelled set with the shipped model (see docs/semantic-types.md), minus a margin.
-MIN_ACCURACY = 0.75  # measured 0.788 at the default threshold; the issue asks for 0.90
-MIN_ACCURACY_ENCODER = 0.85  # measured 0.888 with the encoder model at the default threshold
+MIN_ACCURACY = 0.80  # measured 0.827 (third round) at the default threshold; the issue asks for 0.90
+MIN_ACCURACY_ENCODER = 0.85  # measured 0.872 (third round) with the encoder model at the default threshold
 
 
 def _profile(column: str, logical_type: str = "string", **fields: object) -> ColumnProfile:
@@ -163,6 +163,15 @@ def test_encoder_texts_spell_out_the_name_and_keep_a_few_values() -> None:
     assert value_texts(city) == list("ABCDE")
 
 
+def test_only_values_with_letters_are_embedded_by_third_round_models() -> None:
+    keys = ["1", "2017-10-02 10:56:33", "cc419e0650a3c5ba77189a1882b7556a", "al_ami-3", "IMPORT_JUDGMENT"]
+    column = _profile("x", top_values=[ValueCount(value=v, count=9) for v in keys])
+    assert value_texts(column) == ["al_ami-3", "IMPORT_JUDGMENT"]
+    assert value_texts(column, readable_only=False) == keys, "older model files embed every value"
+    assert load_model(encoder=True).readable_values, "the shipped encoder model was trained this way"
+    assert not load_model().uses_encoder
+
+
 def test_encoder_features_encode_each_text_once_and_zero_what_is_missing() -> None:
     seen: list[list[str]] = []
 
@@ -247,3 +256,56 @@ def test_accuracy_on_the_labelled_columns(use_encoder: bool, minimum: float) -> 
     print("\n".join(accuracy.lines()))
     print("misses:\n" + "\n".join(accuracy.misses))
     assert accuracy.share("all") >= minimum, "\n".join(accuracy.misses)
+
+
+def test_chinese_names_and_values_are_typed_without_the_encoder() -> None:
+    """The torch-free path reads Chinese through CJK character n-grams; odd text must not crash it."""
+
+    def shown(*values: object) -> list[ValueCount]:
+        return [ValueCount(value=v, count=3) for v in values]
+
+    odd = _profile("备注 ①", distinct_count=5, top_values=shown("🙂", "ｆｕｌｌ　ｗｉｄｔｈ", "\u200b", ""))
+    columns = [
+        ("手机号", _profile("手机号", distinct_count=990, top_values=shown("13812345678", "15987654321"))),
+        ("城市", _profile("城市", distinct_count=30, top_values=shown("上海", "北京", "杭州", "成都"))),
+        ("下单时间", _profile("下单时间", "timestamp", distinct_count=990, min="2024-01-01 08:00:00")),
+        ("备注 ①", odd),
+        ("", _profile("", distinct_count=0)),
+    ]
+    decisions = classify_many([(name, profile, None) for name, profile in columns], use_encoder=False)
+    assert [d.semantic_type for d in decisions[:3]] == [
+        SemanticType.PHONE,
+        SemanticType.CITY,
+        SemanticType.EVENT_TIME,
+    ]
+    assert all(0.0 <= d.confidence <= 1.0 for d in decisions)
+
+
+@pytest.mark.parametrize("mode", ["features", "off", pytest.param("encoder", marks=pytest.mark.model)])
+def test_the_scan_tags_columns_with_the_packaged_model_its_options_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str
+) -> None:
+    import stocktake
+    import stocktake.semantics.semantic_types as semantic_types
+    from stocktake.pipeline import ScanOptions
+
+    asked: list[bool] = []
+    packaged = semantic_types.load_model
+
+    def spy(encoder: bool = False) -> object:
+        asked.append(encoder)
+        return packaged(encoder)
+
+    monkeypatch.setattr(semantic_types, "load_model", spy)
+    (tmp_path / "orders.csv").write_text(
+        "order_id,unit_price\n" + "".join(f"{1000 + i},{i % 50 + 0.99}\n" for i in range(200)),
+        encoding="utf-8",
+    )
+    options = ScanOptions(findings=False, relationships=False, suggest=False, semantic_types=mode)
+    run = stocktake.scan([str(tmp_path)], options)
+    tagged = {p.column: p.semantic_type for p in run.profiles}
+    if mode == "off":
+        assert asked == [] and set(tagged.values()) == {None}
+    else:
+        assert asked == [mode == "encoder"]
+        assert tagged["unit_price"] == "price"

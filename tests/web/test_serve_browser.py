@@ -5,16 +5,14 @@ missing browser fails instead of skipping. Set STOCKTAKE_SCREENSHOTS=DIR to keep
 
 from __future__ import annotations
 
-import os
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
 
 from stocktake.catalog import Catalog
-from stocktake.report.browser import browser_unavailable, chromium_page
+from stocktake.report.browser import chromium_page
+
+from .browser_server import need_browser, no_horizontal_overflow, serving, shot
 
 expect = pytest.importorskip("playwright.sync_api", reason="playwright is in the dev group").expect
 uvicorn = pytest.importorskip("uvicorn", reason="the [web] extra is not installed")
@@ -24,40 +22,9 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def server(fresh_catalog: str):
-    reason = browser_unavailable()
-    if reason and os.environ.get("CI") == "true":
-        pytest.fail(f"CI must run the browser tests: {reason}")
-    if reason:
-        pytest.skip(reason)
-    from stocktake.web.app import create_app
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(create_app(fresh_catalog), host="127.0.0.1", port=port, log_level="warning")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
-
-
-def _shot(page, tmp_path: Path, name: str) -> None:
-    folder = Path(os.environ.get("STOCKTAKE_SCREENSHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"serve-{name}.png"
-    page.screenshot(path=str(path), full_page=False)
-    assert path.stat().st_size > 20_000  # a rendered page, not a blank one
-
-
-def _no_horizontal_overflow(page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"] + 1, f"page is {width}px wide"
+    need_browser()
+    with serving(fresh_catalog) as url:
+        yield url
 
 
 def test_review_in_the_browser(server: str, fresh_catalog: str, tmp_path: Path) -> None:
@@ -66,8 +33,8 @@ def test_review_in_the_browser(server: str, fresh_catalog: str, tmp_path: Path) 
         expect(page.locator("h1")).to_have_text("Dashboard")
         expect(page.locator(".kpi").first).to_be_visible()
         assert page.locator("svg.chart").count() >= 2
-        _no_horizontal_overflow(page)
-        _shot(page, tmp_path, "dashboard")
+        no_horizontal_overflow(page)
+        shot(page, tmp_path, "serve-dashboard")
 
         page.click("nav.tabs >> text=Findings")
         rows = page.locator("table.queue tbody tr.finding")
@@ -82,8 +49,8 @@ def test_review_in_the_browser(server: str, fresh_catalog: str, tmp_path: Path) 
         assert all(
             severity in (narrowed.nth(i).get_attribute("class") or "") for i in range(narrowed.count())
         )
-        _no_horizontal_overflow(page)
-        _shot(page, tmp_path, "queue-filtered")
+        no_horizontal_overflow(page)
+        shot(page, tmp_path, "serve-queue-filtered")
 
         page.select_option("select[name=severity]", "")
         page.wait_for_url("**severity=&**")
@@ -98,7 +65,7 @@ def test_review_in_the_browser(server: str, fresh_catalog: str, tmp_path: Path) 
         page.click("#verdict-form button[value=confirmed]")
         expect(page.locator("#status")).to_have_text("confirmed")
         expect(page.get_by_role("cell", name="seen in the warehouse too")).to_be_visible()
-        _shot(page, tmp_path, "finding-confirmed")
+        shot(page, tmp_path, "serve-finding-confirmed")
 
         # Reject another from the queue with the bulk form.
         page.goto(f"{server}/findings")
@@ -117,8 +84,8 @@ def test_review_in_the_browser(server: str, fresh_catalog: str, tmp_path: Path) 
         page.goto(server + "/assets")
         page.locator("#asset-table a").first.click()
         expect(page.locator(".asset-page h2")).to_be_visible()
-        _no_horizontal_overflow(page)
-        _shot(page, tmp_path, "asset")
+        no_horizontal_overflow(page)
+        shot(page, tmp_path, "serve-asset")
         assert page.console_errors == []
 
     with Catalog(fresh_catalog) as catalog:

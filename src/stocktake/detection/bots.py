@@ -5,6 +5,9 @@ behaviour type column. Per user, where the data lives: events, events per active
 of consecutive gaps equal to the user's most common gap (a scheduler ticks, people do not), and
 the share of the user's most frequent behaviour type. Users beyond Tukey's far-out fence on at
 least MIN_EXTREME features are reported, each with the features that made it (ecod.py).
+
+Per user the score is the number of extreme features plus a fraction from the tail contributions
+(so users tie less), and the threshold is MIN_EXTREME unless reviews tuned it (row_scores.py).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from stocktake.core.records import NUMERIC_TYPES
 from stocktake.core.vocab import FindingType
 from stocktake.detection.ecod import far_out, tail_contributions
 from stocktake.detection.records import fetch, in_predicate, make_finding
+from stocktake.detection.row_scores import ROW_SCORES_KEY, Tuning, row_scores_evidence
 from stocktake.engines.profiling import quote_duckdb
 
 if TYPE_CHECKING:
@@ -34,7 +38,7 @@ FEATURES = ("events", "events_per_day", "gap_regularity", "type_focus")
 FLOORS = np.array([200.0, 50.0, 0.5, 0.0])
 
 
-def bot_findings(ctx: AssetContext) -> list[Finding]:
+def bot_findings(ctx: AssetContext, tuning: Tuning | None = None) -> list[Finding]:
     users, times, kinds = (ctx.columns_of(t) for t in ("user_id", "event_time", "behaviour_type"))
     if not users or not times or not kinds:
         return []
@@ -49,10 +53,23 @@ def bot_findings(ctx: AssetContext) -> list[Finding]:
     top = np.array([float(r[4] or 0) for r in rows])
     x = np.column_stack([n, n / days, modal / np.maximum(n - 1, 1), top / n])
     extreme = far_out(x, FLOORS)
-    flagged = np.flatnonzero(extreme.sum(axis=1) >= MIN_EXTREME)
-    if not len(flagged) or len(flagged) > MAX_SHARE_FLAGGED * len(rows):
-        return []
     contrib = tail_contributions(x)
+    # Extreme features, plus under one point from how far into the tails the user is.
+    spread = np.minimum(contrib.sum(axis=1) / (len(FEATURES) * math.log10(len(rows))), 0.999)
+    user_score = extreme.sum(axis=1) + spread
+    tuned = tuning or Tuning()
+    threshold = tuned.threshold(CHECK, float(MIN_EXTREME))
+    labels = [tuned.label(CHECK, i) for i in ids]  # a person's verdict outranks the score
+    marks = np.array(
+        [
+            (s >= threshold or lab is True) and lab is not False
+            for s, lab in zip(user_score, labels, strict=True)
+        ]
+    )
+    flagged = np.flatnonzero(marks)
+    guessed = sum(1 for i in flagged if labels[i] is None)  # people's labels are not a population trait
+    if not len(flagged) or guessed > MAX_SHARE_FLAGGED * len(rows):
+        return []
     order = flagged[np.argsort(-contrib[flagged].sum(axis=1))]
     flagged_ids = [ids[i] for i in order]
     count = int(n[order].sum())
@@ -74,8 +91,18 @@ def bot_findings(ctx: AssetContext) -> list[Finding]:
         f"{len(order)} of {len(rows):,} {user} values behave like bots ({count:,} events): extreme on "
         f"{MIN_EXTREME}+ of {', '.join(FEATURES)}; e.g. {user} {first['user']}: {why}"
     )
+    if threshold != MIN_EXTREME:
+        reason += f" (score threshold {threshold:.3g}, learned from reviews)"
     medians = {f: round(float(np.median(x[:, j])), 3) for j, f in enumerate(FEATURES)}
-    evidence = {"users_compared": len(rows), "population_median": medians, "flagged": per_user}
+    evidence = {
+        "users_compared": len(rows),
+        "population_median": medians,
+        "flagged": per_user,
+        ROW_SCORES_KEY: row_scores_evidence(
+            ids, user_score.tolist(), threshold, float(MIN_EXTREME),
+            "features beyond the far-out fence + tail depth (0-1)", [user], marks.tolist(),
+        ),
+    }  # fmt: skip
     score = 0.5 + 0.5 * min(1.0, float(contrib[order[0]].sum()) / (len(FEATURES) * math.log10(len(rows))))
     predicate = in_predicate(user, flagged_ids)
     return [

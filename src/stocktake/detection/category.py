@@ -4,7 +4,8 @@ Finds, by semantic type, a title-like text column and a category column in the s
 a bounded sample, and learns title -> category from the asset itself (stocktake.models.
 category_model). Out-of-fold probabilities (k-fold cross-validation) keep each row's own label
 from vouching for itself. A row is flagged when its declared category gets less than LOW and
-another category more than HIGH.
+another category more than HIGH: mismatch_score folds both tests into one number per row, whose
+threshold reviews can tune (row_scores.py).
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ import numpy as np
 from stocktake.checks.keys import key_columns
 from stocktake.core.vocab import FindingType
 from stocktake.detection.records import fetch, in_predicate, make_finding
+from stocktake.detection.row_scores import ROW_SCORES_KEY, Tuning, row_scores_evidence
 from stocktake.engines.profiling import quote_duckdb
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
     from stocktake.core.records import Finding
     from stocktake.detection.records import AssetContext
@@ -35,10 +37,37 @@ MIN_ROWS = 200
 LOW, HIGH = 0.05, 0.8
 
 
+def mismatch_score(own: np.ndarray, best_other: np.ndarray) -> np.ndarray:
+    """One number per row that reaches HIGH exactly when own < LOW and another category > HIGH.
+
+    The smaller of the other category's probability and the declared one's shortfall, scaled so
+    the default thresholds meet at HIGH; a threshold learned from reviews moves both together.
+    """
+    return np.minimum(HIGH * (1.0 - own) / (1.0 - LOW), best_other)
+
+
 def mismatches(
     titles: Sequence[str], labels: Sequence[str], use_encoder: bool = True, seed: int = 0, ngrams: bool = True
 ) -> tuple[np.ndarray, list[str], np.ndarray]:
     """(flags, predicted category, probability of the declared one) per row; rare classes never flag."""
+    flags, predicted, declared, _ = scored_mismatches(titles, labels, use_encoder, seed, ngrams)
+    return flags, predicted, declared
+
+
+def scored_mismatches(
+    titles: Sequence[str],
+    labels: Sequence[str],
+    use_encoder: bool = True,
+    seed: int = 0,
+    ngrams: bool = True,
+    threshold: float = HIGH,
+    known: Mapping[int, bool] | None = None,
+) -> tuple[np.ndarray, list[str], np.ndarray, np.ndarray]:
+    """mismatches() plus each row's mismatch_score; rows scoring `threshold` or more are flagged.
+
+    known: row index -> a person's verdict (True: misfiled). A misfiled row is flagged and left
+    out of the model's second fit; a row judged fine is never flagged.
+    """
     from stocktake.models.category_model import CategoryModel, out_of_fold_from_features
 
     y = np.array([str(v) for v in labels])
@@ -47,35 +76,49 @@ def mismatches(
     flags = np.zeros(len(y), dtype=bool)
     predicted = list(y)
     declared = np.ones(len(y))
+    scores = np.zeros(len(y))
     if len({v for v in y[usable]}) < MIN_CLASSES:
-        return flags, predicted, declared
+        return flags, predicted, declared, scores
     rows = np.flatnonzero(usable)
     model = CategoryModel(use_encoder=use_encoder, seed=seed, ngrams=ngrams)
     texts = [titles[i] for i in rows]
     x = model.features(texts)
     proba, classes = out_of_fold_from_features(model, x, texts, y[rows].tolist(), FOLDS, seed)
     index = {c: j for j, c in enumerate(classes)}
-    own = proba[np.arange(len(rows)), [index[v] for v in y[rows]]]
-    best = proba.argmax(axis=1)
-    suspect = (own < LOW) & (proba.max(axis=1) > HIGH)
+    own_col = np.array([index[v] for v in y[rows]])
+
+    def score_of(p: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        own = p[np.arange(len(p)), cols]
+        other = p.copy()
+        other[np.arange(len(p)), cols] = -1.0
+        return own, mismatch_score(own, other.max(axis=1))
+
+    own, score = score_of(proba, own_col)
+    wrong = np.array([(known or {}).get(int(i)) is True for i in rows], dtype=bool)
+    fine = np.array([(known or {}).get(int(i)) is False for i in rows], dtype=bool)
+    suspect = (score >= threshold) | wrong
     if suspect.any() and (~suspect).any():
         # Second look: a model fitted on every row but the suspects. A misfiled row's near-twin
         # (same product, another colour) is accused only while the misfiled one is in training.
         model.fit_features(x[~suspect], y[rows][~suspect])
         again = np.zeros((int(suspect.sum()), len(classes)))
         again[:, [index[c] for c in model.classes_]] = model.proba_features(x[suspect])
-        own[suspect] = again[np.arange(len(again)), [index[v] for v in y[rows][suspect]]]
         proba[suspect] = again
-        best = proba.argmax(axis=1)
-        suspect &= (own < LOW) & (proba.max(axis=1) > HIGH)
+        own[suspect], score[suspect] = score_of(again, own_col[suspect])
+        suspect &= (score >= threshold) | wrong
+    suspect &= ~fine
+    best = proba.argmax(axis=1)
     flags[rows] = suspect
     declared[rows] = own
+    scores[rows] = score
     for k, i in enumerate(rows):
         predicted[i] = classes[best[k]]
-    return flags, predicted, declared
+    return flags, predicted, declared, scores
 
 
-def category_findings(ctx: AssetContext, use_encoder: bool = True) -> list[Finding]:
+def category_findings(
+    ctx: AssetContext, use_encoder: bool = True, tuning: Tuning | None = None
+) -> list[Finding]:
     titles = [c for c in ctx.columns_of(*TITLE_TYPES) if ctx.profiles[c].logical_type == "string"]
     cats = [c for c in ctx.columns_of(*CATEGORY_TYPES) if _is_category(ctx, c)]
     keys = key_columns(ctx.asset, ctx.profiles)
@@ -92,7 +135,12 @@ def category_findings(ctx: AssetContext, use_encoder: bool = True) -> list[Findi
     )
     if len(rows) < MIN_ROWS:
         return []
-    flags, predicted, declared = mismatches([r[1] for r in rows], [r[2] for r in rows], use_encoder)
+    tuned = tuning or Tuning()
+    threshold = tuned.threshold(CHECK, HIGH)
+    known = {i: lab for i, r in enumerate(rows) if (lab := tuned.label(CHECK, r[0])) is not None}
+    flags, predicted, declared, scores = scored_mismatches(
+        [r[1] for r in rows], [r[2] for r in rows], use_encoder, threshold=threshold, known=known
+    )
     hits = np.flatnonzero(flags)
     if not len(hits):
         return []
@@ -109,7 +157,18 @@ def category_findings(ctx: AssetContext, use_encoder: bool = True) -> list[Findi
          "p_declared": round(float(declared[i]), 4)}
         for i in hits[:10]
     ]  # fmt: skip
-    evidence = {"rows_read": len(rows), "folds": FOLDS, "examples": examples}
+    if threshold != HIGH:
+        reason += f" (mismatch-score threshold {threshold:.3g}, learned from reviews)"
+    evidence = {
+        "rows_read": len(rows),
+        "folds": FOLDS,
+        "examples": examples,
+        ROW_SCORES_KEY: row_scores_evidence(
+            [r[0] for r in rows], scores.tolist(), threshold, HIGH,
+            "min(other category's probability, declared one's shortfall scaled to meet at the threshold)",
+            [key], flagged=flags.tolist(),
+        ),
+    }  # fmt: skip
     score = 0.6 + 0.4 * float(1.0 - declared[hits].mean())
     return [
         make_finding(

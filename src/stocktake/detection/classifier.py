@@ -15,8 +15,12 @@ from stocktake.detection.propagation import CLUSTER, DEPENDENCY, EXACT, Labels
 SOURCE_WEIGHT = {EXACT: 1.0, DEPENDENCY: 1.0, CLUSTER: 0.3}
 
 
-def train_and_score(matrix: np.ndarray, labels: Labels, seed: int) -> np.ndarray:
-    """Probability of error for every cell, shape (n_rows, n_cols)."""
+def train_and_score(matrix: np.ndarray, labels: Labels, seed: int, min_samples_leaf: int = 10) -> np.ndarray:
+    """Probability of error for every cell, shape (n_rows, n_cols).
+
+    ``min_samples_leaf`` stays 10 with a labelling budget; a handful of reviewed errors needs
+    smaller leaves, or no split could ever set them apart.
+    """
     from sklearn.ensemble import HistGradientBoostingClassifier
     from threadpoolctl import threadpool_limits
 
@@ -38,7 +42,7 @@ def train_and_score(matrix: np.ndarray, labels: Labels, seed: int) -> np.ndarray
         max_iter=150,
         learning_rate=0.1,
         max_leaf_nodes=15,
-        min_samples_leaf=10,
+        min_samples_leaf=min_samples_leaf,
         l2_regularization=1.0,
         random_state=seed,
     )

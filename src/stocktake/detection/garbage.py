@@ -9,6 +9,9 @@ character-level tests that need no vocabulary of the data:
 - keyboard mash: a long run of lower-case letters with no space that has character bigrams
   the rest of the column never uses.
 A column is reported when garbage is a small minority (a column that is all HTML is HTML by design).
+
+Scores per value (row_scores.py): 1 for mojibake and markup, else the share of never-seen bigrams
+in its most mash-like run; the threshold is MASH_SHARE unless reviews tuned it.
 """
 
 from __future__ import annotations
@@ -16,10 +19,12 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from stocktake.checks.keys import key_columns
 from stocktake.core.vocab import FindingType
 from stocktake.detection.records import fetch, in_predicate, make_finding
+from stocktake.detection.row_scores import MAX_ROWS, ROW_SCORES_KEY, Tuning, row_scores_evidence
 from stocktake.engines.profiling import quote_duckdb
 
 if TYPE_CHECKING:
@@ -32,6 +37,7 @@ MIN_MEAN_LENGTH = 8.0
 MAX_DISTINCT = 50_000  # distinct values read per column
 MAX_GARBAGE_SHARE = 0.05  # of rows: more is the column's nature, not damage
 MIN_VALUES = 200
+MASH_SHARE = 0.3  # of a run's bigrams seen nowhere else in the column
 # Debris with a known origin: U+FFFD itself; its UTF-8 bytes, twice, read as GBK; and the fill bytes
 # of uninitialised memory (0xCC stack, 0xCD heap under MSVC) read as GBK, three characters in a row.
 DEBRIS = (
@@ -47,7 +53,7 @@ _MASH_RUN = re.compile(r"[a-z;,.']{12,}")
 _CP1252_TAIL = re.compile("[\u00c2-\u00f4][\u0080-\u00bf\u0152-\u0178\u2013-\u2122]")
 
 
-def garbage_findings(ctx: AssetContext) -> list[Finding]:
+def garbage_findings(ctx: AssetContext, tuning: Tuning | None = None) -> list[Finding]:
     out = []
     for column in ctx.columns_of(*TEXT_TYPES):
         profile = ctx.profiles.get(column)
@@ -57,13 +63,13 @@ def garbage_findings(ctx: AssetContext) -> list[Finding]:
             or (profile.length_mean or 0) < MIN_MEAN_LENGTH
         ):
             continue
-        finding = _column(ctx, column)
+        finding = _column(ctx, column, (tuning or Tuning()).threshold(CHECK, MASH_SHARE))
         if finding is not None:
             out.append(finding)
     return out
 
 
-def _column(ctx: AssetContext, column: str) -> Finding | None:
+def _column(ctx: AssetContext, column: str, threshold: float = MASH_SHARE) -> Finding | None:
     q = quote_duckdb(column)
     rows = fetch(
         ctx,
@@ -75,7 +81,8 @@ def _column(ctx: AssetContext, column: str) -> Finding | None:
     if total < MIN_VALUES:
         return None
     bigrams = _bigram_counts(counts)
-    reasons = {v: why for v in counts if (why := garbage_reason(v, bigrams))}
+    scored = {v: garbage_score(v, bigrams) for v in counts}
+    reasons = {v: why for v, (score, why) in scored.items() if why and score >= threshold}
     bad = sum(counts[v] for v in reasons)
     if not bad or bad > MAX_GARBAGE_SHARE * total:
         return None
@@ -83,7 +90,12 @@ def _column(ctx: AssetContext, column: str) -> Finding | None:
     values = sorted(reasons, key=lambda v: -counts[v])
     summary = ", ".join(f"{n:,} {k}" for k, n in kinds.most_common())
     reason = f"{bad:,} values of {column} are unreadable text ({summary}); e.g. {values[0][:60]!r}"
+    if threshold != MASH_SHARE:
+        reason += f" (keyboard-mash threshold {threshold:.3g}, learned from reviews)"
     evidence = {"by_kind": dict(kinds), "examples": values[:5], "values_read": total}
+    scores = _row_scores(ctx, column, {v: sc for v, (sc, _) in scored.items() if sc > 0}, threshold)
+    if scores is not None:
+        evidence[ROW_SCORES_KEY] = scores
     score = 0.6 + 0.4 * min(1.0, len(kinds) / 3)
     return make_finding(
         ctx,
@@ -98,15 +110,45 @@ def _column(ctx: AssetContext, column: str) -> Finding | None:
     )
 
 
+def _row_scores(
+    ctx: AssetContext, column: str, scores: dict[str, float], threshold: float
+) -> dict[str, Any] | None:
+    """Row keys for the values that scored at all (nearest the threshold first), with their scores."""
+    keys = key_columns(ctx.asset, ctx.profiles)
+    if not keys or not scores:
+        return None
+    values = sorted(scores, key=lambda v: (scores[v] < threshold, abs(scores[v] - threshold)))[:MAX_ROWS]
+    where = in_predicate(column, values)
+    if where is None:
+        return None
+    cols = ", ".join(quote_duckdb(k) for k in keys)
+    found = fetch(
+        ctx, f"SELECT {cols}, {quote_duckdb(column)} FROM {{REL}} WHERE {where} LIMIT {4 * MAX_ROWS}"
+    )
+    row_keys = [list(r[: len(keys)]) if len(keys) > 1 else r[0] for r in found]
+    return row_scores_evidence(
+        row_keys, [scores[str(r[-1])] for r in found], threshold, MASH_SHARE,
+        "1 for mojibake or markup, else the share of unseen bigrams in a mash-like run", keys,
+    )  # fmt: skip
+
+
+def garbage_score(text: str, bigrams: Counter[str] | None = None) -> tuple[float, str | None]:
+    """(score, kind): 1.0 and the kind for mojibake or markup; for keyboard mash the share of bigrams
+    the column never uses elsewhere, with its kind when that share reaches MASH_SHARE."""
+    if any(d in text for d in DEBRIS) or _wrong_code_page(text):
+        return 1.0, "mojibake"
+    if _TAG.search(text):
+        return 1.0, "markup"
+    if bigrams is None:
+        return 0.0, None
+    share = _mash_share(text, bigrams)
+    return share, "keyboard mash" if share > 0 else None
+
+
 def garbage_reason(text: str, bigrams: Counter[str] | None = None) -> str | None:
     """Why `text` is garbage ('mojibake', 'markup', 'keyboard mash'), or None."""
-    if any(d in text for d in DEBRIS) or _wrong_code_page(text):
-        return "mojibake"
-    if _TAG.search(text):
-        return "markup"
-    if bigrams is not None and _mash(text, bigrams):
-        return "keyboard mash"
-    return None
+    score, kind = garbage_score(text, bigrams)
+    return kind if score >= MASH_SHARE else None
 
 
 def _wrong_code_page(text: str) -> bool:
@@ -152,13 +194,14 @@ def _bigram_counts(counts: dict[str, int]) -> Counter[str]:
     return grams
 
 
-def _mash(text: str, bigrams: Counter[str]) -> bool:
+def _mash_share(text: str, bigrams: Counter[str]) -> float:
+    """The largest share of rare bigrams over the value's long lower-case runs (0 when none)."""
+    best = 0.0
     for token in text.lower().split():
         run = token.strip(";,.'\"!?()")
         if len(run) < 12 or not _MASH_RUN.fullmatch(run) or sum(ch.isalpha() for ch in run) < 10:
             continue
         pairs = [a + b for a, b in itertools.pairwise(run)]
         rare = sum(1 for p in pairs if bigrams[p] <= 2)  # seen only in this value (or one copy)
-        if rare >= 0.3 * len(pairs):
-            return True
-    return False
+        best = max(best, rare / len(pairs))
+    return best

@@ -17,6 +17,12 @@ from stocktake.detection.api import DetectionResult
 from stocktake.models.registry import DEFAULT_MODELS_DIR
 from stocktake.models.registry import package_version as _version
 
+KIND = {
+    "gbm": "per-table cell error detector (features + gradient-boosted trees, log loss)",
+    "transformer": "per-table cell error detector (MiniLM fine-tuned with BCE on serialised cells)",
+    "both": "per-table cell error detector (gradient-boosted trees, uncertain cells re-scored by fine-tuned MiniLM)",
+}
+
 
 def model_name(table_name: str) -> str:
     """``errors-<table stem>``, reduced to characters safe in a folder name."""
@@ -37,7 +43,7 @@ def save_run(result: DetectionResult, table_name: str, root: Path = DEFAULT_MODE
     payload = {
         "name": model_name(table_name),
         "version": folder.name,
-        "kind": "per-table cell error detector (features + gradient-boosted trees, log loss)",
+        "kind": KIND[result.options.get("head", "gbm")],
         "table": table_name,
         "budget": result.budget,
         "revealed_tuples": result.revealed,
@@ -48,7 +54,10 @@ def save_run(result: DetectionResult, table_name: str, root: Path = DEFAULT_MODE
             "flagged_share": flagged / scores.size if scores is not None and scores.size else 0.0,
             "seconds": round(result.seconds, 3),
         },
-        "versions": {p: _version(p) for p in ("stocktake", "numpy", "scikit-learn", "scipy")},
+        "versions": {
+            p: _version(p)
+            for p in ("stocktake", "numpy", "scikit-learn", "scipy", "torch", "transformers", "peft")
+        },
     }
     write_text_atomic(folder / "metadata.json", json.dumps(payload, indent=2, default=str) + "\n")
     return folder

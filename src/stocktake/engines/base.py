@@ -30,6 +30,13 @@ class Engine(ABC):
     filter_clause: ClassVar[bool] = False  # supports agg(...) FILTER (WHERE ...)
     # Profiles a column from one materialised GROUP BY (see engines/profile_grouped.py).
     grouped_profiles: ClassVar[bool] = False
+    # SQL of that statement: DuckDB's lists and structs, or PostgreSQL's arrays (profile_grouped_pg.py).
+    grouped_flavour: ClassVar[Literal["duckdb", "postgres"]] = "duckdb"
+    # That statement also returns min/max, string lengths and zero/negative counts, so the aggregate
+    # pass leaves them out. Needs every column grouped, i.e. an engine without approx_distinct.
+    grouped_basics: ClassVar[bool] = False
+    # Per-column profile statements run this many at a time, each on its own pooled connection.
+    concurrent_statements: ClassVar[int] = 1
 
     @abstractmethod
     def relation(self, asset: Asset) -> str:

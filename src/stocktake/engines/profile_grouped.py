@@ -74,9 +74,18 @@ def fill_from_groups(
     from stocktake.engines.profiling import _normalise, _qkey, _top, quantile_index
 
     n = prof.non_null_count
-    names, rows = engine.execute(grouped_sql(engine, asset, col, n, options))
-    got: dict[str, Any] = dict(zip(names, rows[0], strict=True))
+    if engine.grouped_flavour == "postgres":
+        from stocktake.engines.profile_grouped_pg import grouped_sql_pg, to_grouped_items
+
+        ranks = sorted({quantile_index(x, n) + 1 for x in PROFILE_QUANTILES})
+        names, rows = engine.execute(grouped_sql_pg(engine, asset, col, ranks, options))
+        got: dict[str, Any] = to_grouped_items(dict(zip(names, rows[0], strict=True)), ranks)
+    else:
+        names, rows = engine.execute(grouped_sql(engine, asset, col, n, options))
+        got = dict(zip(names, rows[0], strict=True))
     prof.distinct_count, prof.distinct_exact = int(got["distinct_count"]), True
+    if "min" in got:  # engines with grouped_basics: these left the aggregate pass
+        _fill_basics(prof, got, col.logical_type)
     if prof.distinct_count != n:  # a unique column's counts are all 1: nothing to show
         prof.top_values = _top([(t["v"], t["n"]) for t in got["top_values"] or []], col.logical_type)
     if "null_like" in got:
@@ -93,3 +102,17 @@ def fill_from_groups(
         days = got["per_day"] or []
         if len(days) <= options.max_days:
             prof.per_day = [DayCount(day=d["d"], count=int(d["n"])) for d in days]
+
+
+def _fill_basics(prof: ColumnProfile, got: dict[str, Any], logical_type: str) -> None:
+    from stocktake.engines.profiling import _float_or_none, _int_or_none, _normalise
+
+    prof.min = _normalise(got["min"], logical_type)
+    prof.max = _normalise(got["max"], logical_type)
+    if "len_min" in got:
+        prof.length_min = _int_or_none(got["len_min"])
+        prof.length_max = _int_or_none(got["len_max"])
+        prof.length_mean = _float_or_none(got["len_mean"])
+    if "zero" in got:
+        prof.zero_count = int(got["zero"] or 0)
+        prof.negative_count = int(got["negative"] or 0)

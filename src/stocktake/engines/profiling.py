@@ -12,11 +12,18 @@ passes as the engine allows:
 3. one GROUP BY per temporal column for per-day counts;
 4. pattern shapes for string columns, over a bounded sample;
 5. engines without quantile aggregates fetch each quantile by ORDER BY ... OFFSET.
+
+Engines with `grouped_profiles` (DuckDB, PostgreSQL) replace 2-5 by one materialised GROUP BY per
+column (profile_grouped.py, profile_grouped_pg.py); PostgreSQL's also returns min/max, lengths and
+zero/negative counts (`grouped_basics`), which then leave pass 1. Per-column work runs
+`Engine.concurrent_statements` columns at a time.
 """
 
 from __future__ import annotations
 
+import functools
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -34,6 +41,8 @@ from stocktake.core.vocab import NULL_LIKE_TOKENS, PROFILE_QUANTILES
 from stocktake.engines.profile_grouped import fill_from_groups
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from stocktake.core.records import Asset, ColumnSchema
     from stocktake.engines.base import Engine
 
@@ -126,10 +135,13 @@ class Profiler:
         profiles = []
         for col, slot in zip(columns, slots, strict=True):
             profiles.append(self._read_aggregates(asset, col, slot, row, total))
+        jobs = []
         for col, slot, prof in zip(columns, slots, profiles, strict=True):
             # Where pass 1 counted null-like tokens and found none, no breakdown query is needed.
             counted = "null_like" in slot
-            self._fill_details(asset, col, prof, small, not counted or bool(row[slot["null_like"]]))
+            possible = not counted or bool(row[slot["null_like"]])
+            jobs.append(functools.partial(self._fill_details, asset, col, prof, small, possible))
+        run_jobs(jobs, self.engine.concurrent_statements)
         return profiles
 
     def _declare(self, query: _Query, col: ColumnSchema, small: bool) -> dict[str, int]:
@@ -140,14 +152,21 @@ class Profiler:
         if lt == "binary" or lt == "other":
             return slot
         grouped = self.engine.grouped_profiles
-        if grouped and not small:
+        if grouped and not small and self.engine.approx_distinct:
             # Exact counts come from the per-column groups; this estimate decides who gets grouped.
+            # Without an estimate (PostgreSQL) every column is grouped: hashing beats sorting anyway.
             slot["distinct"] = query.add(f"APPROX_COUNT_DISTINCT({q})")
         elif not grouped:
             exact = small or not self.engine.approx_distinct
             slot["distinct_exact" if exact else "distinct"] = query.add(
                 f"COUNT(DISTINCT {q})" if exact else f"APPROX_COUNT_DISTINCT({q})"
             )
+        if lt in NUMERIC_TYPES:
+            as_double = f"CAST({q} AS DOUBLE)"
+            slot["mean"] = query.add(f"AVG({as_double})")
+            slot["std"] = query.add(f"STDDEV_SAMP({as_double})")
+        if self.engine.grouped_basics and not self.engine.approx_distinct:
+            return slot  # every column is grouped, and its groups give the rest (profile_grouped_pg.py)
         value = f"CAST({q} AS INTEGER)" if lt == "boolean" else q
         slot["min"] = query.add(f"MIN({value})")
         slot["max"] = query.add(f"MAX({value})")
@@ -162,9 +181,6 @@ class Profiler:
             slot["len_max"] = query.add(f"MAX(LENGTH({text}))")
             slot["len_mean"] = query.add(f"AVG(CAST(LENGTH({text}) AS DOUBLE))")
         if lt in NUMERIC_TYPES:
-            as_double = f"CAST({q} AS DOUBLE)"
-            slot["mean"] = query.add(f"AVG({as_double})")
-            slot["std"] = query.add(f"STDDEV_SAMP({as_double})")
             slot["zero"] = query.add(f"SUM(CASE WHEN {q} = 0 THEN 1 ELSE 0 END)")
             slot["negative"] = query.add(f"SUM(CASE WHEN {q} < 0 THEN 1 ELSE 0 END)")
         return slot
@@ -216,6 +232,11 @@ class Profiler:
         near_unique = (prof.distinct_count or 0) >= self.options.near_unique_share * n
         if self.engine.grouped_profiles and (small or not near_unique):
             fill_from_groups(self.engine, asset, col, prof, self.options)
+            unknown_share = not small and not self.engine.approx_distinct
+            if unknown_share and (prof.distinct_count or 0) >= self.options.near_unique_share * n:
+                # Grouped without an estimate first: near-unique columns of big tables keep the
+                # contract of every other engine (no top values, which are counts of 1 or 2).
+                prof.top_values = []
             return
         # Row-wise queries: engines without the grouped path, and near-unique columns of big tables.
         q = quote_duckdb(col.name)
@@ -306,6 +327,19 @@ class Profiler:
             day = d if isinstance(d, date) else date.fromisoformat(str(d)[:10])
             out.append(DayCount(day=day, count=int(n)))
         return out
+
+
+def run_jobs(jobs: list[Callable[[], None]], workers: int) -> None:
+    """Run independent per-column jobs, up to `workers` at a time (each on its own connection).
+
+    The first failure is raised once every started job has finished."""
+    if workers <= 1 or len(jobs) <= 1:
+        for job in jobs:
+            job()
+        return
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="stocktake-profile") as pool:
+        for future in [pool.submit(job) for job in jobs]:
+            future.result()
 
 
 def _normalise(value: Any, logical_type: str) -> Scalar:

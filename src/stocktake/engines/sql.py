@@ -190,6 +190,14 @@ class PostgresEngine(SqlEngine):
     approx_distinct: ClassVar[bool] = False
     filter_clause: ClassVar[bool] = True
     paramstyle: ClassVar[Literal["qmark", "format"]] = "format"
+    # One hashed GROUP BY per column instead of COUNT(DISTINCT) and PERCENTILE_DISC sorts plus a
+    # scan per top-value, null-like and per-day query (benchmarks/RESULTS.md, push-down addendum).
+    grouped_profiles: ClassVar[bool] = True
+    grouped_flavour: ClassVar[Literal["duckdb", "postgres"]] = "postgres"
+    grouped_basics: ClassVar[bool] = True
+    # Two columns at a time: most per-column statements run on one server core (a big GROUP BY is
+    # not parallelised), and two leave the rest of a shared server to its other users.
+    concurrent_statements: ClassVar[int] = 2
     # Engine.pattern_expr works as is: PostgreSQL regex ranges compare code points, so
     # [A-Z] stays ASCII under any collation.
 

@@ -82,7 +82,7 @@ def _distill_into_cache(base_model_dir: Path, target: Path, dim: int) -> None:
     from stocktake.models.transformer import distill_static_model
 
     print(
-        f"stocktake: distilling the fast encoder from all-MiniLM-L6-v2 (once, ~15 s) into {target}",
+        f"stocktake: distilling the fast encoder from all-MiniLM-L6-v2 (once; one to four minutes on 2 cores) into {target}",
         file=sys.stderr,
     )
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -282,11 +282,28 @@ def name_text(name: str) -> str:
     return " ".join(_EXPANSIONS.get(w, w) for w in split_name(name))
 
 
-def value_texts(profile: ColumnProfile, samples: list[str] | None = None) -> list[str]:
-    """Up to ENCODER_VALUES shown values, trimmed, for a mean value embedding."""
+_HEX_KEY = re.compile(r"^[0-9a-fA-F-]{8,}$")
+
+
+def is_readable(value: str) -> bool:
+    """A value with letters to read: not a number, date, phone or hex/UUID key.
+
+    A sentence encoder has no meaning for digit strings (`1`, `2017-10-02`, a hash), yet their
+    embeddings pull hard; the statistics and shapes already describe such values."""
+    if not any(c.isalpha() for c in value):
+        return False
+    return not (_HEX_KEY.match(value) and any(c.isdigit() for c in value))
+
+
+def value_texts(
+    profile: ColumnProfile, samples: list[str] | None = None, *, readable_only: bool = True
+) -> list[str]:
+    """Up to ENCODER_VALUES shown values, trimmed, for a mean value embedding.
+
+    `readable_only` (the third-round encoder model) skips values without letters to read."""
     shown = sample_values(profile) + [s for s in samples or [] if s]
     texts = [s.strip()[:_ENCODER_VALUE_CHARS] for s in shown]
-    return [t for t in texts if t][:ENCODER_VALUES]
+    return [t for t in texts if t and (is_readable(t) or not readable_only)][:ENCODER_VALUES]
 
 
 def encoder_features(

@@ -58,6 +58,8 @@ class SemanticModel:
     # Encoder model only: weight of the embeddings next to the hashed features, and their width.
     embedding_scale: float = 0.0
     embedding_dim: int = 0
+    # Values embedded only when they have letters to read (models from the third round on).
+    readable_values: bool = False
 
     @property
     def uses_encoder(self) -> bool:
@@ -83,6 +85,7 @@ def load_model(encoder: bool = False) -> SemanticModel:
             version=str(arrays["version"]),
             embedding_scale=float(arrays["embedding_scale"]) if "embedding_scale" in arrays else 0.0,
             embedding_dim=int(arrays["embedding_dim"]) if "embedding_dim" in arrays else 0,
+            readable_values=bool(arrays["readable_values"]) if "readable_values" in arrays else False,
         )
 
 
@@ -153,7 +156,10 @@ def classify_many(
         encoder = _encoder()
         embedded = encoder_features(
             [name_text(name) for name, _, _ in columns],
-            [value_texts(profile, samples) for _, profile, samples in columns],
+            [
+                value_texts(profile, samples, readable_only=model.readable_values)
+                for _, profile, samples in columns
+            ],
             encoder.encode,
             model.embedding_dim,
         )

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 from stocktake.core.errors import CatalogError, MissingExtraError, StocktakeError, UsageError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from fastapi import FastAPI
 
 
@@ -17,17 +19,24 @@ def _fastapi() -> None:
         raise MissingExtraError("fastapi", "web") from exc
 
 
-def create_app(catalog_url: str | None, token: str | None = None, show_pii: bool = False) -> FastAPI:
+def create_app(
+    catalog_url: str | None,
+    token: str | None = None,
+    show_pii: bool = False,
+    models_dir: Path | None = None,
+) -> FastAPI:
     """The web app over the catalog at `catalog_url`.
 
     token: when set, every request must carry it (see stocktake.web.security).
     show_pii: allow reviewers to opt in to unmasked personal data; masked by default either way.
+    models_dir: where retraining from reviews saves thresholds [default: beside the catalog].
     """
     _fastapi()
     from fastapi import FastAPI, Request
     from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 
-    from stocktake.web import api, pages
+    from stocktake.review.retrain import models_dir_for
+    from stocktake.web import api, learning, pages
     from stocktake.web.security import SECURITY_HEADERS, TOKEN_COOKIE, Guard, Refused
     from stocktake.web.service import CatalogService
 
@@ -40,6 +49,7 @@ def create_app(catalog_url: str | None, token: str | None = None, show_pii: bool
     )
     app.state.service = CatalogService(catalog_url, show_pii=show_pii)
     app.state.guard = guard = Guard(token=token)
+    app.state.models_dir = models_dir or models_dir_for(catalog_url)
 
     def refusal(request: Request, status: int, message: str) -> Response:
         if request.url.path.startswith("/api/"):
@@ -80,7 +90,9 @@ def create_app(catalog_url: str | None, token: str | None = None, show_pii: bool
         return pages.error_page(request, status, str(exc))
 
     app.include_router(api.router)
+    app.include_router(learning.api_router)
     app.include_router(pages.router)
+    app.include_router(learning.page_router)
     return app
 
 

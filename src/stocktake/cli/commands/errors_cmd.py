@@ -37,6 +37,22 @@ from stocktake.cli.progress import console
     help="Add MiniLM encoder features (needs the [model] extra).",
 )
 @click.option(
+    "--head",
+    type=click.Choice(["gbm", "transformer", "both"]),
+    default="gbm",
+    show_default=True,
+    help="Classifier: gradient-boosted trees, MiniLM fine-tuned with BCE on the cells "
+    "(needs the [model] extra), or both (the transformer re-scores the cells the trees are unsure of).",
+)
+@click.option(
+    "--device",
+    type=click.Choice(["auto", "cpu", "cuda"]),
+    default="auto",
+    show_default=True,
+    help="Where the transformer head trains and scores (auto: a CUDA GPU when torch sees one).",
+)
+@click.option("--full-finetune", is_flag=True, help="Train every transformer weight, not LoRA adapters.")
+@click.option(
     "--models-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=Path(".stocktake/models"),
@@ -51,6 +67,9 @@ def errors(
     seed: int,
     out: Path,
     encoder: str,
+    head: str,
+    device: str,
+    full_finetune: bool,
     models_dir: Path,
     no_save: bool,
 ) -> None:
@@ -60,9 +79,11 @@ def errors(
     reveals the tuples the detector chooses, up to the budget.
     """
     from stocktake.detection import LabelOracle, detect_cell_errors, read_csv_strings
-    from stocktake.detection.api import require_detect_extra
+    from stocktake.detection.api import require_head
+    from stocktake.detection.transformer_head import TransformerHeadOptions
+    from stocktake.models.finetune_settings import FineTuneSettings
 
-    require_detect_extra()
+    require_head(head)
     table = read_csv_strings(dirty)
     oracle = LabelOracle.from_csv(oracle_path, budget)
     result = detect_cell_errors(
@@ -72,6 +93,8 @@ def errors(
         seed,
         use_encoder=encoder != "off",
         encoder_mode="fast" if encoder == "off" else encoder,
+        head=head,  # type: ignore[arg-type]
+        transformer=TransformerHeadOptions(finetune=FineTuneSettings(lora=not full_finetune, device=device)),  # type: ignore[arg-type]
     )
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")

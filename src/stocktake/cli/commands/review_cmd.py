@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from stocktake.cli.progress import console
+
+if TYPE_CHECKING:
+    from stocktake.catalog import Catalog
+    from stocktake.core.records import Run
 
 _KEYS = {"c": "confirmed", "r": "rejected", "f": "fixed"}
 
@@ -30,6 +36,15 @@ _KEYS = {"c": "confirmed", "r": "rejected", "f": "fixed"}
     "--type", "type_", default=None, metavar="T", help="Only findings of this type (e.g. missing_values)."
 )
 @click.option("--asset", default=None, metavar="A", help="Only findings on this asset (id or unique name).")
+@click.option(
+    "--active",
+    is_flag=True,
+    help="Label first what the detectors are least sure of: rows near a record detector's threshold, "
+    "then low-confidence findings (the active-learning queue).",
+)
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Items in the --active queue."
+)
 @click.pass_context
 def review(
     ctx: click.Context,
@@ -40,6 +55,8 @@ def review(
     run_ref: str,
     type_: str | None,
     asset: str | None,
+    active: bool,
+    limit: int,
 ) -> None:
     """Review open findings one by one (c confirm, r reject, f fixed, s skip, q quit), or record one
     verdict: `stocktake review FINDING_ID --verdict rejected --comment '...'`."""
@@ -49,8 +66,13 @@ def review(
 
     if (finding_id is None) != (verdict is None):
         raise UsageError("give both FINDING_ID and --verdict, or neither for the interactive review")
+    if active and finding_id is not None:
+        raise UsageError("--active is the interactive queue: leave out FINDING_ID and --verdict")
     with Catalog(ctx.obj["catalog"]) as catalog:
         run = apply_verdicts(catalog, catalog.get_run(run_ref))
+        if active:
+            _active_review(catalog, run, limit, reviewer)
+            return
         if finding_id is not None:
             if finding_id not in {f.id for f in run.findings}:
                 raise CatalogError(f"no finding {finding_id!r} in run {run.id}")
@@ -92,3 +114,31 @@ def review(
             catalog.record_verdict(f.id, _KEYS[key], run_id=run.id, comment=note or None, reviewer=reviewer)
             done += 1
         console.print(f"recorded {done} verdicts")
+
+
+def _active_review(catalog: Catalog, run: Run, limit: int, reviewer: str | None) -> None:
+    from stocktake.review.active import active_queue
+
+    judged = {v.finding_id for v in catalog.verdicts_starting_with("")}
+    queue = active_queue(run, judged, limit)
+    console.print(f"{len(queue)} items to label first in run {run.id} (most uncertain first)")
+    done = 0
+    for n, item in enumerate(queue, 1):
+        if item.is_row:
+            what = f"row {item.key} of finding {item.finding_id}"
+            state = "flagged" if item.flagged else "not flagged"
+            detail = f"score {item.score:.4g} vs threshold {item.threshold:.4g} ({state})"
+            ask = "  c wrong (confirm) / r fine (reject) / s skip / q quit"
+        else:
+            what, detail = f"finding {item.finding_id}", f"score {item.score:.2f}"
+            ask = "  c confirm / r reject / s skip / q quit"
+        console.print(f"\n[{n}/{len(queue)}] {item.type} · {item.asset} · {what}", markup=False)
+        console.print(f"  {detail} · uncertainty {item.uncertainty:.2f}", markup=False)
+        key = click.prompt(ask, type=click.Choice(["c", "r", "s", "q"]), show_choices=False)
+        if key == "q":
+            break
+        if key == "s":
+            continue
+        catalog.record_verdict(item.target, _KEYS[key], run_id=run.id, reviewer=reviewer)
+        done += 1
+    console.print(f"recorded {done} verdicts; `stocktake train from-reviews` learns from them")

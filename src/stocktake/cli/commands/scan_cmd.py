@@ -49,8 +49,11 @@ def run_scan_outcome(
     """
     from stocktake.checks.contract_yaml import load_contract
     from stocktake.checks.profile_rules import RuleOptions
+    from stocktake.detection.unsupervised import RecordOptions
     from stocktake.outputs import write_outputs
     from stocktake.pipeline import DEFAULT_SAMPLE_ROWS, ScanOptions, scan_with_checks
+    from stocktake.review.cells import review_labels_at
+    from stocktake.review.retrain import load_tuning, models_dir_for
     from stocktake.semantics.redact_run import redact_run
 
     contract = load_contract(config) if config is not None else None  # a bad contract stops here
@@ -64,6 +67,10 @@ def run_scan_outcome(
         engine=engine,
         spark_master=spark_master,
         semantic_types=semantic_types,
+        # Record-detector thresholds learned from this catalog's reviews (stocktake train from-reviews).
+        record=RecordOptions(tuning=load_tuning(models_dir_for(catalog_url))),
+        # Assets with reviewed cells or rows get the cell error detector, trained on those verdicts.
+        review_labels=review_labels_at(catalog_url) if save else None,
     )
     with scan_progress(enabled=not quiet) as hook:
         outcome = scan_with_checks(sources, options, progress=hook)

@@ -8,6 +8,12 @@ document.addEventListener("DOMContentLoaded", () => {
       select.addEventListener("change", () => filters.requestSubmit());
     }
   }
+  const kind = document.getElementById("kind-filter");
+  if (kind) {
+    for (const select of kind.querySelectorAll("select")) {
+      select.addEventListener("change", () => kind.requestSubmit());
+    }
+  }
   const all = document.getElementById("tick-all");
   if (all) {
     all.addEventListener("change", () => {
