@@ -78,4 +78,6 @@ def demo(ctx: click.Context, out: Path, rows: int, seed: int, no_catalog: bool, 
         precision = "—" if s.precision is None else f"{s.precision:.2f}"
         table.add_row(type_name, str(s.planted), str(s.flagged), precision, f"{s.recall:.2f}")
     progress.out.print(table)
-    console.print("types with recall 0 are detected by later stages (validation, models) not yet built.")
+    console.print("counted per planted problem: a finding matches a problem of its type, asset and columns.")
+    if any(s.recall == 0 for s in scores.values()):
+        console.print("types with recall 0 were missed; a detector may need an extra that is not installed.")
