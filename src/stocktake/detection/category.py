@@ -119,7 +119,7 @@ def scored_mismatches(
 def category_findings(
     ctx: AssetContext, use_encoder: bool = True, tuning: Tuning | None = None
 ) -> list[Finding]:
-    titles = [c for c in ctx.columns_of(*TITLE_TYPES) if ctx.profiles[c].logical_type == "string"]
+    titles = ctx.string_columns_of(*TITLE_TYPES)
     cats = [c for c in ctx.columns_of(*CATEGORY_TYPES) if _is_category(ctx, c)]
     keys = key_columns(ctx.asset, ctx.profiles)
     if not titles or not cats or len(keys) != 1 or ctx.rows < MIN_ROWS:

@@ -33,19 +33,15 @@ MAX_LABEL_DISTINCT = 5_000
 EXAMPLES = 50  # pairs spelled out in the evidence
 
 
-def _string_columns(ctx: AssetContext, types: tuple[str, ...]) -> list[str]:
-    return [c for c in ctx.columns_of(*types) if ctx.profiles[c].logical_type == "string"]
-
-
 def _roles(ctx: AssetContext) -> Columns | None:
     from stocktake.matching.self_supervised import Columns
 
-    text = _string_columns(ctx, TEXT_TYPES)
+    text = ctx.string_columns_of(*TEXT_TYPES)
     if not text:
         return None
     labels = [
         c
-        for c in _string_columns(ctx, LABEL_TYPES)
+        for c in ctx.string_columns_of(*LABEL_TYPES)
         if (ctx.profiles[c].distinct_count or 0) <= MAX_LABEL_DISTINCT
     ]
     numbers = [

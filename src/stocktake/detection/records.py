@@ -42,6 +42,10 @@ class AssetContext:
     def columns_of(self, *types: str) -> list[str]:
         return [c for c, t in self.semantic.items() if t in types]
 
+    def string_columns_of(self, *types: str) -> list[str]:
+        """Columns of these semantic types whose values are text (a numeric 'title' is not)."""
+        return [c for c in self.columns_of(*types) if self.profiles[c].logical_type == "string"]
+
 
 def in_predicate(column: str, values: Sequence[Scalar]) -> str | None:
     if not values or len(values) > MAX_IN_LIST:

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from stocktake.cleaning.normalise import comparison_key
 from stocktake.matching.blocking import Neighbours, top_k_trigram
 from stocktake.matching.serialise import values_text
 from stocktake.matching.text import first_number
@@ -79,12 +80,9 @@ def _edit_text(
         return text.lower() if text != text.lower() else text.upper()
     if op == 1:  # spacing: gone (as CJK titles often are) or doubled
         return text.replace(" ", "") if rng.random() < 0.5 else text.replace(" ", "  ", 2)
-    if op == 2:
-        return (
-            unicodedata.normalize("NFKC", text)
-            if text != unicodedata.normalize("NFKC", text)
-            else _to_fullwidth(text)
-        )
+    if op == 2:  # full-width forms folded, or introduced where there are none
+        folded = unicodedata.normalize("NFKC", text)
+        return folded if folded != text else _to_fullwidth(text)
     if op == 3 and len(words) > 2:  # first word moved to the end, as "Model X - Brand"
         return " ".join(words[1:]) + " - " + words[0]
     if op == 4 and len(words) > 3:  # one word dropped, never a number (numbers tell variants apart)
@@ -226,11 +224,15 @@ _CJK = "\u3400-\u9fff\uf900-\ufaff"
 _PIECE = re.compile(rf"[{_CJK}]|[^\W\d_{_CJK}]+|\d+", re.UNICODE)
 
 
+def _piece_sequence(text: str) -> list[str]:
+    return _PIECE.findall(unicodedata.normalize("NFKC", text).lower())
+
+
 def pieces(text: str) -> Counter[str]:
     """Letter runs, digit runs and single CJK characters: a title typed with or without spaces
     (16GB 1TB, 16GB1TB, 笔记本 电脑) gives the same pieces, and a phrase added to it shows as
     pieces on one side only."""
-    return Counter(_PIECE.findall(unicodedata.normalize("NFKC", text).lower()))
+    return Counter(_piece_sequence(text))
 
 
 def _alike(left: list[str], right: list[str]) -> float:
@@ -241,10 +243,9 @@ def _alike(left: list[str], right: list[str]) -> float:
     return float(np.mean([max(_similar(u, v) for v in large) for u in small]))
 
 
-def _bound_numbers(text: str) -> set[tuple[str, str]]:
-    """Each number with the piece after it: 1HP Class 3 and 3HP Class 1 hold the same pieces,
-    but {(1, hp), (3, )} is not {(3, hp), (1, )}."""
-    seq = _PIECE.findall(unicodedata.normalize("NFKC", text).lower())
+def _bound_numbers(seq: list[str]) -> set[tuple[str, str]]:
+    """Each number of a piece sequence with the piece after it: 1HP Class 3 and 3HP Class 1 hold
+    the same pieces, but {(1, hp), (3, )} is not {(3, hp), (1, )}."""
     return {(p, seq[i + 1] if i + 1 < len(seq) else "") for i, p in enumerate(seq) if p.isdigit()}
 
 
@@ -279,7 +280,8 @@ def edit_features(a: Record, b: Record, columns: Columns, freq: PieceFrequency |
         if not x or not y:
             out += [np.nan] * len(EDIT_FEATURES)
             continue
-        px, py = pieces(x), pieces(y)
+        sx, sy = _piece_sequence(x), _piece_sequence(y)  # cut once, counted and paired below
+        px, py = Counter(sx), Counter(sy)
         left, right = list((px - py).elements()), list((py - px).elements())
         substituted = min(len(left), len(right))
         numbers = min(sum(_has_digit(p) for p in left), sum(_has_digit(p) for p in right))
@@ -287,7 +289,7 @@ def edit_features(a: Record, b: Record, columns: Columns, freq: PieceFrequency |
         # The rarest piece on one side only: a promotion tag or a year has one; a model name
         # from the same line (Cover Set, Eye) is made of words common in the table.
         common = min((freq.share(column, p) for p in left + right), default=0.0) if freq else np.nan
-        bx, by = _bound_numbers(x), _bound_numbers(y)
+        bx, by = _bound_numbers(sx), _bound_numbers(sy)
         both = {n for n, _ in bx} & {n for n, _ in by}  # numbers only one side has count as added
         rebound = len({b for b in bx ^ by if b[0] in both}) / 2
         out += [
@@ -362,7 +364,10 @@ def pair_features(
     for a, b in pairs:
         row = edit_features(a, b, columns, freq)
         for c in columns.labels:
-            x, y = _norm(a.get(c) or ""), _norm(b.get(c) or "")
+            x, y = (
+                comparison_key(a.get(c) or "", accents=False),
+                comparison_key(b.get(c) or "", accents=False),
+            )
             row.append(float(x == y) if x and y else np.nan)
         for c in columns.numeric:
             x, y = first_number(a.get(c) or ""), first_number(b.get(c) or "")
@@ -378,10 +383,6 @@ def _monotonic(columns: Columns) -> list[int]:
     gap can only lower the score; substituted words that look alike (a typo) only raise it."""
     per_text = [-1, -1, -1, -1, 1, -1, -1]
     return per_text * len(columns.text) + [1] * len(columns.labels) + [-1] * len(columns.numeric)
-
-
-def _norm(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).lower().split())
 
 
 @dataclass
