@@ -34,7 +34,7 @@ def labelled_profiles(cache: Path | None) -> list[tuple[ColumnProfile, dict[str,
         profiles = pickle.loads(cache.read_bytes())
     wanted = {r["source_path"].split("/", 1)[0] for r in rows}
     done = {key[0].split("/", 1)[0] for key in profiles}
-    options = ScanOptions(findings=False, relationships=False, suggest=False)
+    options = ScanOptions(findings=False, relationships=False, suggest=False, semantic_types="off")
     for folder in sorted(wanted - done):
         run = scan([str(SHARED_DATA / folder)], options)
         location = {a.id: Path(a.location).resolve().relative_to(SHARED_DATA.resolve()) for a in run.assets}

@@ -14,6 +14,9 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import numpy as np
+import phonenumbers
+
+from stocktake.semantics.pii import id_check_char
 
 Rng = np.random.Generator
 Maker = Callable[[Rng, int], list[object]]
@@ -124,7 +127,14 @@ def _zipf_ints(rng: Rng, n: int, lo: int, hi: int, pool: int) -> list[object]:
 
 
 def _key(rng: Rng, n: int, repeat: float) -> list[object]:
-    kind = rng.integers(0, 6)
+    kind = rng.integers(0, 8)
+    if kind == 7:  # auto-increment primary keys: a gapless run, repeated where rows refer to them
+        start = int(rng.choice([1, 1, int(10 ** rng.uniform(2, 7))]))
+        if repeat < 0.05:
+            return list(range(start, start + n))
+        return [start + int(v) for v in rng.integers(0, max(2, int(n * (1 - repeat))), size=n)]
+    if kind == 6:  # 16-19 digit snowflake-style keys
+        return long_keys(rng, n, max(2, int(n * (1 - repeat))))
     if kind == 0:
         return _ints(rng, n, 1, int(10 ** rng.uniform(3, 9)), repeat)
     if kind >= 4:  # integer keys of a log: pool from 0.5% to 100% of the rows
@@ -184,8 +194,10 @@ def _zh(rng: Rng, lo: int, hi: int) -> str:
 
 
 def _title(rng: Rng, n: int) -> list[object]:
-    if rng.random() < 0.3:
+    if rng.random() < 0.15:
         return [_zh(rng, 8, 30) for _ in range(n)]
+    if rng.random() < 0.25:
+        return [zh_title(rng) for _ in range(n)]
     return [
         f"{rng.choice(BRANDS)} {rng.choice(ADJS)} {rng.choice(NOUNS)} {rng.integers(1, 999)}"
         f"{rng.choice(['GB', 'mm', '', ' Black', ' XL'])}"
@@ -205,21 +217,223 @@ def _review(rng: Rng, n: int) -> list[object]:
 
 
 def _query(rng: Rng, n: int) -> list[object]:
-    if rng.random() < 0.4:
-        return [_zh(rng, 2, 9) for _ in range(n)]
+    if rng.random() < 0.45:
+        return [zh_query(rng) for _ in range(n)]
     return [_text(rng, NOUNS + ADJS + BRANDS[:8], 1, 5).lower() for _ in range(n)]
 
 
-def _phone(rng: Rng, n: int) -> list[object]:
-    kind = rng.integers(0, 4)
-    digits = rng.integers(2_000_000_000, 9_999_999_999, size=n)
+# Chinese shopping words: products, the modifiers sellers stack into titles, what people type.
+ZH_PRODUCTS = _w(
+    "手机 手机壳 连衣裙 运动鞋 跑步鞋 耳机 蓝牙耳机 充电宝 数据线 笔记本电脑 平板 电视 冰箱 洗衣机 空调 "
+    "电饭煲 空气炸锅 口红 面膜 洗面奶 防晒霜 奶粉 纸尿裤 零食 坚果 茶叶 咖啡 T恤 牛仔裤 卫衣 羽绒服 外套 "
+    "背包 行李箱 手表 眼镜 床垫 四件套 枕头 台灯 键盘 鼠标 显示器 路由器 猫粮 狗粮 积木 书包 拖鞋 凉席"
+)
+ZH_MODIFIERS = _w(
+    "新款 夏季 冬季 春秋 女 男 儿童 学生 宽松 修身 韩版 纯棉 加厚 防水 透气 无线 便携 大容量 官方 正品 "
+    "旗舰店 同款 2023 2024 网红 ins 百搭 显瘦 高端 家用 小型 迷你 智能 静音 快充 超薄 中长款 包邮 爆款"
+)
+ZH_ASKING = _w(
+    "推荐 哪个好 怎么样 便宜 好用 多少钱 价格 评测 平价 学生党 送女友 礼物 官网 二手 性价比高 排行榜"
+)
+LATIN_MODELS = _w(
+    "iPhone13 iphone14 pro p40 mate60 redmi k50 airpods switch ps5 ipad macbook 小米13 华为p60 nova11 "
+    "vivo x90 oppo reno9 m2 rtx4060 i7 type-c 5g"
+)
+ZH_SPECS = _w("500ml 1kg 2件装 3双 XL 128G 256GB 6寸 1.8米 100片 10000毫安 M码 礼盒装")
+ZH_BRANDS = _w("小米 华为 苹果 李宁 安踏 美的 格力 海尔 三只松鼠 优衣库 耐克 欧莱雅 vivo OPPO")
+
+
+def zh_query(rng: Rng) -> str:
+    """What people type into a Chinese shop's search box: 2-12 characters, a product, perhaps
+    a brand or model name, perhaps a question word."""
+    kind = int(rng.integers(0, 5))
+    product = str(rng.choice(ZH_PRODUCTS))
     if kind == 0:
-        return [f"({d // 10**7}) {d // 10**4 % 1000}-{d % 10**4:04d}" for d in digits]
+        return product
     if kind == 1:
-        return [f"1{rng.choice([3, 5, 8])}{d % 10**9:09d}" for d in digits]
+        return f"{rng.choice(ZH_BRANDS + LATIN_MODELS)}{rng.choice(['', ' '])}{product}"
     if kind == 2:
-        return [int(f"1{rng.choice([3, 5, 7, 8, 9])}{d % 10**9:09d}") for d in digits]
-    return [f"+{rng.choice([1, 44, 49, 33, 55, 86, 81])} {d}" for d in digits]
+        return f"{product}{rng.choice(['', ' '])}{rng.choice(ZH_ASKING)}"
+    if kind == 3:
+        return f"{rng.choice(ZH_MODIFIERS)}{product}"
+    return str(rng.choice(LATIN_MODELS)) + str(rng.choice(["", " ", "手机", "多少钱", "和", "对比"]))
+
+
+def zh_title(rng: Rng) -> str:
+    """A Chinese listing title: brand, a stack of selling words, the product, a pack size (15-60 chars)."""
+    words = [str(rng.choice(ZH_BRANDS))] if rng.random() < 0.7 else []
+    words += list(rng.choice(ZH_MODIFIERS, size=int(rng.integers(3, 9)), replace=False))
+    words += list(rng.choice(ZH_PRODUCTS, size=int(rng.integers(1, 3)), replace=False))
+    if rng.random() < 0.6:
+        words.append(str(rng.choice(ZH_SPECS)))
+    return str(rng.choice(["", " "])).join(words)
+
+
+# --- Numbers that validate: cards, resident ids, phones (fourth round) ---------------------
+# Issuer prefixes and lengths (Visa, Mastercard, Amex, UnionPay, Discover, JCB, Diners), with
+# rough shares of cards in circulation.
+CARD_ISSUERS: list[tuple[list[str], list[int], float]] = [
+    (["4"], [16, 16, 16, 13, 19], 0.35),
+    (["51", "52", "53", "54", "55", "2221", "2300", "2720"], [16], 0.25),
+    (["34", "37"], [15], 0.08),
+    (["62"], [16, 16, 17, 18, 19], 0.2),
+    (["6011", "65", "644"], [16], 0.05),
+    (["3528", "3540", "3589"], [16], 0.05),
+    (["36", "38"], [14], 0.02),
+]
+# First two digits of Chinese resident ids: provinces and municipalities (GB/T 2260).
+CN_PROVINCE_CODES = _w(
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65"
+)
+# Phone plans: (country code, trunk prefix written nationally, leading digits, national length).
+PHONE_PLANS: list[tuple[str, str, str, int]] = [
+    ("1", "", "", 10), ("1", "", "", 10), ("86", "", "1", 11), ("86", "", "1", 11),
+    ("44", "0", "7", 10), ("49", "0", "15", 11), ("49", "0", "17", 10), ("33", "0", "6", 9),
+    ("39", "", "3", 10), ("34", "", "6", 9), ("55", "", "119", 11), ("91", "", "9", 10),
+    ("61", "0", "4", 9),
+]  # fmt: skip
+_CN_MOBILE_HEADS = _w(
+    "130 131 132 133 135 136 137 138 139 150 151 152 157 158 159 166 177 180 186 187 188 189 199"
+)
+
+
+def _digits(rng: Rng, k: int) -> str:
+    return "".join(str(d) for d in rng.integers(0, 10, size=k))
+
+
+def _luhn_digit(body: str) -> str:
+    """The check digit that makes `body` + digit pass Luhn."""
+    total = 0
+    for i, ch in enumerate(reversed(body)):
+        d = int(ch) * 2 if i % 2 == 0 else int(ch)
+        total += d - 9 if d > 9 else d
+    return str(-total % 10)
+
+
+def card_number(rng: Rng) -> str:
+    weights = np.array([w for _, _, w in CARD_ISSUERS])
+    prefixes, lengths, _ = CARD_ISSUERS[int(rng.choice(len(CARD_ISSUERS), p=weights / weights.sum()))]
+    prefix, length = str(rng.choice(prefixes)), int(rng.choice(lengths))
+    body = prefix + _digits(rng, length - len(prefix) - 1)
+    return body + _luhn_digit(body)
+
+
+def _bank_card(rng: Rng, n: int) -> list[object]:
+    """Luhn-valid numbers of real issuers: bare, grouped by four, as integers, or masked."""
+    style = int(rng.choice(5, p=[0.35, 0.2, 0.1, 0.2, 0.15]))
+    out: list[object] = []
+    for _ in range(n):
+        number = card_number(rng)
+        if style in (1, 2):
+            number = " -"[style - 1].join(number[i : i + 4] for i in range(0, len(number), 4))
+        elif style == 4:  # a masked copy keeps the shape, not the checksum
+            number = number[:6] + "*" * (len(number) - 10) + number[-4:]
+        out.append(int(number) if style == 3 else number)
+    return out
+
+
+def cn_resident_id(rng: Rng) -> str:
+    """18 characters: region, birth date, sequence, MOD 11-2 check character."""
+    region = f"{rng.choice(CN_PROVINCE_CODES)}{int(rng.integers(1, 30)):02d}{int(rng.integers(1, 30)):02d}"
+    born = datetime(1950, 1, 1) + timedelta(days=int(rng.integers(0, 365 * 55)))
+    first17 = region + born.strftime("%Y%m%d") + _digits(rng, 3)
+    return first17 + id_check_char(first17)
+
+
+def _id_card(rng: Rng, n: int) -> list[object]:
+    values = [cn_resident_id(rng) for _ in range(n)]
+    if rng.random() < 0.1:  # masked for display
+        return [v[:6] + "********" + v[-4:] for v in values]
+    if rng.random() < 0.3:  # read as numbers where no id ends in X
+        return [int(v) if v.isdigit() else v for v in values]
+    return list(values)
+
+
+def long_keys(rng: Rng, n: int, pool: int) -> list[object]:
+    """16-19 digit integer keys, snowflake-style: minted in time order, so they share leading
+    digits. One in ten passes Luhn by chance and few start like a card: length is no card."""
+    digits = int(rng.integers(16, 20))
+    base = int(rng.integers(10**15, 9 * 10**15)) * 10 ** (digits - 16)
+    spread = 10 ** int(rng.integers(digits - 7, digits - 2))
+    values = [base + int(v) for v in rng.integers(0, spread, size=max(2, pool))]
+    weights = 1.0 / np.arange(1, len(values) + 1) ** rng.uniform(0.3, 1.2)
+    return [values[i] for i in rng.choice(len(values), size=n, p=weights / weights.sum())]
+
+
+def _dated_numbers(rng: Rng, n: int) -> list[object]:
+    """Order numbers minted as date + sequence: 16-20 digits, an 18-digit one shaped like a
+    resident id but never valid (no region starts with 20)."""
+    width = int(rng.choice([8, 10, 10, 12]))
+    return [int(d.strftime("%Y%m%d") + _digits(rng, width)) for d in _timestamps(rng, n, midnight=False)]
+
+
+def _national_number(rng: Rng, plan: tuple[str, str, str, int]) -> str:
+    """A number its country's plan accepts (area codes and mobile ranges are sparse, so draw
+    until `phonenumbers` agrees; a real column's numbers are all in service)."""
+    code, _, lead, length = plan
+    for _ in range(50):
+        if code == "1":  # North American: NXX NXX XXXX
+            number = f"{rng.integers(2, 10)}{_digits(rng, 2)}{rng.integers(2, 10)}{_digits(rng, 6)}"
+        elif code == "86":
+            number = str(rng.choice(_CN_MOBILE_HEADS)) + _digits(rng, 8)
+        else:
+            number = lead + _digits(rng, length - len(lead))
+        if phonenumbers.is_valid_number(phonenumbers.parse(f"+{code}{number}")):
+            break
+    return number
+
+
+def _phone(rng: Rng, n: int) -> list[object]:
+    """One column keeps one country's habit: bare national digits (with the trunk 0 where the
+    country dials one), an integer, the country code glued on, or a formatted number."""
+    plan = PHONE_PLANS[int(rng.integers(0, len(PHONE_PLANS)))]
+    code, trunk = plan[0], plan[1]
+    style = int(rng.choice(6, p=[0.3, 0.15, 0.2, 0.1, 0.1, 0.15]))
+    out: list[object] = []
+    for _ in range(n):
+        number = _national_number(rng, plan)
+        if style == 0:
+            out.append(trunk + number)
+        elif style == 1:
+            out.append(int(trunk + number))
+        elif style == 2:
+            out.append(f"+{code}{number}" if rng.random() < 0.6 else f"{code}{number}")
+        elif style == 3 and code == "1":
+            out.append(f"({number[:3]}) {number[3:6]}-{number[6:]}")
+        elif style == 4:
+            cut = 7 if code == "86" else 6  # 138-1234-5678, 212-555-0123
+            out.append(f"{trunk}{number[:3]}-{number[3:cut]}-{number[cut:]}")
+        else:
+            out.append(f"+{code} {number[:3]} {number[3:6]} {number[6:]}")
+    return out
+
+
+def line_numbers(rng: Rng, n: int) -> list[object]:
+    """Line k of a parent (order item, payment instalment) exists only where line k-1 does:
+    the values run 1, 2, 3, ... with ever fewer rows, most parents having a single line."""
+    single = rng.uniform(0.5, 0.97)
+    start = int(rng.choice([1, 1, 1, 0]))
+    out: list[object] = []
+    while len(out) < n:
+        lines = int(rng.geometric(single)) if rng.random() < 0.99 else int(rng.integers(3, 30))
+        out += range(start, start + lines)
+    return out[:n]
+
+
+def _quantity(rng: Rng, n: int) -> list[object]:
+    """Units ordered or held: mostly ones and twos, pack sizes (6, 12, 24, 100), returns as
+    negatives, or stock levels with many zeros: unlike line numbers, often with gaps."""
+    kind = int(rng.integers(0, 4))
+    if kind == 0:
+        return [int(v) for v in rng.geometric(rng.uniform(0.3, 0.8), size=n)]
+    if kind == 1:
+        packs = [1, 2, 3, 4, 5, 6, 8, 10, 12, 20, 24, 25, 36, 48, 50, 100, 200]
+        values = _pick(rng, n, [str(v) for v in packs], int(rng.integers(5, len(packs))))
+        sign = [-1 if rng.random() < rng.uniform(0, 0.05) else 1 for _ in range(n)]
+        return [int(v) * s for v, s in zip(values, sign, strict=True)]
+    if kind == 2:  # stock on hand
+        return [int(v) for v in rng.negative_binomial(1, rng.uniform(0.005, 0.2), size=n)]
+    return [int(v) for v in np.ceil(np.exp(rng.normal(rng.uniform(0, 2), 1.0, size=n)))]
 
 
 def _measure(rng: Rng, n: int) -> list[object]:
@@ -243,7 +457,7 @@ def _identifier(rng: Rng, n: int) -> list[object]:
         start = int(rng.choice([0, 1, 1, int(10 ** rng.uniform(2, 7))]))
         return list(range(start, start + n))
     if kind == 1:
-        return [int(v) for v in rng.integers(1, int(rng.integers(3, 12)), size=n)]
+        return line_numbers(rng, n) if rng.random() < 0.5 else long_keys(rng, n, int(rng.integers(2, n)))
     if kind == 2:
         return _hex(rng, n, 32, rng.uniform(0, 0.9))
     if kind == 3:
@@ -324,14 +538,15 @@ MAKERS: dict[str, Maker] = {
         f"{''.join(r.choice(list('ABCDEFGHJKLMNPRSTWXZ'), size=int(r.integers(2, 4))))}-{r.integers(100, 99999)}"
         for _ in range(n)
     ],
-    "order_id": lambda r, n: _key(r, n, r.uniform(0.0, 0.6)),
+    "order_id": lambda r, n: _dated_numbers(r, n) if r.random() < 0.2 else _key(r, n, r.uniform(0.0, 0.6)),
     "session_id": _session,
     "category": lambda r, n: [
         lambda: _pick(r, n, CATEGORIES, int(r.integers(3, 15))),
         lambda: _ints(r, n, 1, 9999, 0.99),
         lambda: _zipf_ints(r, n, 1, int(10 ** r.uniform(3, 7)), int(r.integers(20, 4000))),
         lambda: _pick(r, n, ATTRIBUTE_LABELS, int(r.integers(2, 10))),
-    ][int(r.choice(4, p=[0.5, 0.15, 0.15, 0.2]))](),
+        lambda: long_keys(r, n, int(r.integers(10, 2000))),  # snowflake-style category ids
+    ][int(r.choice(5, p=[0.45, 0.12, 0.13, 0.18, 0.12]))](),
     "category_path": lambda r, n: [
         None if r.random() < missing else str(sep).join(r.choice(CATEGORIES, size=int(r.integers(2, 4))))
         for sep, missing in [(r.choice([" > ", "/", "."]), r.choice([0.0, 0.0, r.uniform(0.05, 0.5)]))]
@@ -342,7 +557,7 @@ MAKERS: dict[str, Maker] = {
     "description": lambda r, n: [_text(r, WORDS_EN + NOUNS + ADJS, 20, 80) for _ in range(n)],
     "price": _price,
     "currency": lambda r, n: _pick(r, n, _w("USD CNY EUR BRL GBP JPY ¥ $ RMB")),
-    "quantity": lambda r, n: [int(v) for v in r.geometric(r.uniform(0.3, 0.8), size=n)],
+    "quantity": _quantity,
     "discount": lambda r, n: [
         round(float(v), 2)
         for v in (r.uniform(0, 0.5, size=n) if r.random() < 0.5 else r.gamma(1, 10, size=n))
@@ -384,11 +599,8 @@ MAKERS: dict[str, Maker] = {
         else f"{r.integers(1, 9999)} {r.choice(STREETS).upper()} {r.choice(['ST', 'AVE', 'Road', 'BLVD'])}"
         for _ in range(n)
     ],
-    "id_card": lambda r, n: [
-        f"{r.integers(110000, 659999)}{r.integers(1960, 2005)}{r.integers(1000000, 9999999)}{r.choice(list('0123456789X'))}"
-        for _ in range(n)
-    ],
-    "bank_card": lambda r, n: [f"{r.choice([4, 5, 6])}{r.integers(10**14, 10**15 - 1)}" for _ in range(n)],
+    "id_card": _id_card,
+    "bank_card": _bank_card,
     "ip_address": lambda r, n: [".".join(str(x) for x in r.integers(1, 255, size=4)) for _ in range(n)],
     "url": lambda r, n: [
         f"https://{r.choice(['shop', 'www', 'img'])}.example.com/{r.choice(NOUNS)}/{r.integers(1, 99999)}"
@@ -871,6 +1083,26 @@ PREFIXES = [
     "dst",
     "buyer",
 ]
+
+
+# Names that fit only particular values, drawn together: (share of the type's columns, stems, maker).
+LINE_NAMES = [
+    "order item id", "item seq", "line no", "line number", "line item", "item no", "payment sequential",
+    "payment seq", "seq", "seq no", "sequence number", "line id", "序号", "行号", "明细序号",
+]  # fmt: skip
+VARIANTS: dict[str, list[tuple[float, list[str], Maker]]] = {
+    "identifier": [(0.25, LINE_NAMES, line_numbers)],
+}
+
+
+def draw_column(rng: Rng, semantic_type: str, rows: int) -> tuple[str, list[object]]:
+    """(name stem, values) of one synthetic column of `semantic_type`."""
+    u = rng.random()
+    for share, stems, maker in VARIANTS.get(semantic_type, []):
+        if u < share:
+            return str(rng.choice(stems)), maker(rng, rows)
+        u -= share
+    return str(rng.choice(NAMES[semantic_type])), MAKERS[semantic_type](rng, rows)
 
 
 # An entity prefix on a key names another entity ("seller" + "customer id" is no customer key).

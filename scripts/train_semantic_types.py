@@ -29,7 +29,7 @@ from sklearn.metrics import log_loss
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from semantic_training_columns import MAKERS, NAMES, style_name
+from semantic_training_columns import MAKERS, draw_column, style_name
 
 from stocktake.core.records import ColumnProfile
 from stocktake.demo import generate_estate
@@ -55,8 +55,12 @@ EMBEDDING_DIM = 384  # all-MiniLM-L6-v2
 # under the same regularisation. 8 had the lowest held-out synthetic log loss of 4, 8 and 16.
 EMBEDDING_SCALE = 8.0
 # Keys come headerless more often than other columns (raw event logs such as UserBehavior).
-HEADERLESS_SHARE = {"user_id": 0.25, "item_id": 0.25, "category": 0.2, "identifier": 0.25, "event_time": 0.15}
-SCAN_ONLY = ScanOptions(findings=False, relationships=False, suggest=False)
+# So do the texts of search logs and passage corpora (query id, query text as column0, column1).
+HEADERLESS_SHARE = {
+    "user_id": 0.25, "item_id": 0.25, "category": 0.2, "identifier": 0.25, "event_time": 0.15,
+    "search_query": 0.2, "product_title": 0.15,
+}  # fmt: skip
+SCAN_ONLY = ScanOptions(findings=False, relationships=False, suggest=False, semantic_types="off")
 # The demo estate's columns, labelled by name once (the estate's layout is fixed by its code).
 DEMO_LABELS = {
     "user_id": "user_id", "item_id": "item_id", "clicked_item_id": "item_id", "supplier_sku": "sku",
@@ -86,11 +90,11 @@ def write_tables(out: Path, rng: np.random.Generator, per_type: int) -> dict[tup
         data: list[list[object]] = []
         for position, semantic_type in enumerate(chosen):
             headerless = HEADERLESS_SHARE.get(semantic_type, 0.1)
-            name = style_name(rng, str(rng.choice(NAMES[semantic_type])), position, headerless)
+            stem, values = draw_column(rng, semantic_type, rows)
+            name = style_name(rng, stem, position, headerless)
             while name in names:
                 name += "_2"
             names.append(name)
-            values = MAKERS[semantic_type](rng, rows)
             if rng.random() < 0.03:
                 # A column left as one placeholder ("address_2" always "empty"): only its name
                 # says what it was meant to hold, and a headerless one says nothing.

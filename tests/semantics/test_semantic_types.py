@@ -17,6 +17,7 @@ from stocktake.semantics.column_features import (
     encoder_features,
     feature_count,
     is_headerless,
+    is_plan_number,
     name_text,
     split_name,
     value_texts,
@@ -35,8 +36,8 @@ from stocktake.semantics.type_accuracy import score_decisions
 LABELS = Path(__file__).resolve().parents[1] / "data" / "semantic_columns.csv"
 SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 # Measured on the labelled set with the shipped model (see docs/semantic-types.md), minus a margin.
-MIN_ACCURACY = 0.80  # measured 0.827 (third round) at the default threshold; the issue asks for 0.90
-MIN_ACCURACY_ENCODER = 0.85  # measured 0.872 (third round) with the encoder model at the default threshold
+MIN_ACCURACY = 0.80  # measured 0.832 (fourth round) at the default threshold; the issue asks for 0.90
+MIN_ACCURACY_ENCODER = 0.85  # measured 0.872 (fourth round) with the encoder model at the default threshold
 
 
 def _profile(column: str, logical_type: str = "string", **fields: object) -> ColumnProfile:
@@ -86,6 +87,42 @@ def test_feature_vector_has_a_fixed_width() -> None:
     assert vector.shape == (feature_count(),)
     assert vector.shape[0] > NAME_DIM + VALUE_DIM
     assert np.isfinite(vector).all()
+
+
+@pytest.mark.parametrize(
+    ("value", "accepted"),
+    [
+        ("1234567890", False),  # no area code starts with 1
+        ("4155552671", True),
+        ("14155552671", True),
+        ("13812345678", True),
+        ("8613812345678", True),
+        ("07911123456", True),
+        ("4155552671.0", True),
+        ("1000664", False),
+        ("2053013555631882655", False),
+        ("(415) 555-2671", False),  # formatted numbers are pii.is_phone's
+    ],
+)
+def test_bare_digit_runs_are_checked_against_number_plans(value: str, accepted: bool) -> None:
+    assert is_plan_number(value) == accepted
+
+
+def test_line_numbers_show_as_counts_falling_from_one() -> None:
+    def dense(profile: ColumnProfile) -> float:
+        feats = column_features(profile.column, profile)
+        return feats.dense[feats.dense_labels.index("counts fall 1, 2, 3, ...")]
+
+    lines = _profile(
+        "order_item_id", "integer", min=1, max=21, distinct_count=21,
+        top_values=[ValueCount(value=v, count=c) for v, c in ((1, 900), (2, 80), (3, 15), (4, 3))],
+    )  # fmt: skip
+    packs = _profile(
+        "quantity", "integer", min=1, max=100, distinct_count=12,
+        top_values=[ValueCount(value=v, count=c) for v, c in ((1, 500), (12, 200), (6, 100), (2, 90))],
+    )  # fmt: skip
+    assert dense(lines) == 1.0
+    assert dense(packs) == 0.0
 
 
 def test_the_model_is_small_and_covers_the_vocabulary() -> None:

@@ -15,9 +15,11 @@ import math
 import re
 import zlib
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 import numpy as np
+import phonenumbers
 
 from stocktake.semantics.pii import is_bank_card, is_cn_resident_id, is_email, is_ip_address, is_phone
 
@@ -153,6 +155,44 @@ def _num(value: object) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
+# Where national numbers are written with a trunk 0 (07911 123456, 0612345678, 01512345678).
+_TRUNK_ZERO_REGIONS = ("GB", "DE", "FR", "CN", "AU", "IN", "BR")
+
+
+def is_plan_number(value: str) -> bool:
+    """A bare run of 10-13 digits that a country's number plan accepts: ten North American
+    digits, a country code glued on, or a national number after its trunk 0.
+
+    `pii.is_phone` refuses bare runs (most are ids); here only the share over a column counts,
+    and a random 10-digit id passes the North American plan less than half the time."""
+    text = value.strip().removesuffix(".0")
+    if not (text.isdigit() and 10 <= len(text) <= 13):
+        return False
+    if text.startswith("0"):
+        candidates = [(text, region) for region in _TRUNK_ZERO_REGIONS]
+    elif len(text) == 10:
+        candidates = [("+1" + text, None)]
+    else:
+        candidates = [("+" + text, None)] + ([("+86" + text, None)] if len(text) == 11 else [])
+    for number, region in candidates:
+        try:
+            if phonenumbers.is_valid_number(phonenumbers.parse(number, region)):
+                return True
+        except phonenumbers.NumberParseException:
+            continue
+    return False
+
+
+def _runs_up_from_one(profile: ColumnProfile) -> float:
+    """Most frequent values 1, 2, 3, ... (or 0, 1, 2, ...) in that order: line k of a parent
+    exists only where line k-1 does, so line numbers always look like this; quantities often do."""
+    values = [_num(v.value) for v in profile.top_values[:4]]
+    if len(values) < 2 or any(v is None for v in values):
+        return 0.0
+    steps = all(b == a + 1 for a, b in pairwise(values))  # type: ignore[operator]
+    return float(values[0] in (0.0, 1.0) and steps)
+
+
 def _dense_block(profile: ColumnProfile, samples: list[str], feats: ColumnFeatures) -> None:
     rows = max(profile.row_count, 1)
     non_null = max(profile.non_null_count, 1)
@@ -213,6 +253,7 @@ def _dense_block(profile: ColumnProfile, samples: list[str], feats: ColumnFeatur
         "one row": float(profile.row_count <= 1),
         "null-like tokens": min(null_like, 1.0),
         "no values shown": float(not samples),
+        "counts fall 1, 2, 3, ...": _runs_up_from_one(profile),
     }
     shapes = samples + pattern_texts
     stats |= {
@@ -241,6 +282,7 @@ def _dense_block(profile: ColumnProfile, samples: list[str], feats: ColumnFeatur
         "valid phone": _share(samples, is_phone),
         "valid CN resident id": _share(samples, is_cn_resident_id),
         "valid bank card": _share(samples, is_bank_card),
+        "bare digits a number plan accepts": _share(samples, is_plan_number),
         "valid email": _share(samples, is_email),
         "valid IP address": _share(samples, is_ip_address),
     }  # fmt: skip
