@@ -324,6 +324,15 @@ def test_verdicts_follow_a_finding_id(open_catalog: OpenCatalog) -> None:
         catalog.record_verdict("f1", "fixed", run_id="r404")
 
 
+def test_verdicts_containing_match_exactly_anywhere_in_the_target(open_catalog: OpenCatalog) -> None:
+    catalog = open_catalog()
+    for target in ("ab12:pair:[1,2]", "ab12:row:[1]", "cd34:PAIR:[3,4]", "cd34:pair:[5,6]", "x_pair:"):
+        catalog.record_verdict(target, "confirmed")
+    found = catalog.verdicts_containing(":pair:")
+    assert [v.finding_id for v in found] == ["ab12:pair:[1,2]", "cd34:pair:[5,6]"]  # case-sensitive
+    assert [v.finding_id for v in catalog.verdicts_containing("_pair")] == ["x_pair:"]  # '_' is literal
+
+
 # -- atomicity --------------------------------------------------------------------------------------------------
 
 

@@ -28,7 +28,7 @@ def test_every_post_without_csrf_token_is_refused(client):
     routes = _post_routes()
     assert len(routes) >= 5
     for path in routes:
-        body = {"verdict": "confirmed", "finding_ids": [fid], "key": 1}
+        body = {"verdict": "confirmed", "finding_ids": [fid], "key": 1, "keys": [1, 2]}
         assert client.post(_concrete(path, fid), json=body).status_code == 403, path
         form = {"verdict": "confirmed", "finding_id": fid, "show": "1"}
         # A JSON route rejects a form body before it is read (422); either way nothing is written.

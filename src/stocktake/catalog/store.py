@@ -296,6 +296,13 @@ class Catalog:
         found = self._verdicts(column.startswith(prefix, autoescape=True))
         return [v for v in found if v.finding_id.startswith(prefix)]
 
+    def verdicts_containing(self, text: str) -> list[Verdict]:
+        """Every verdict whose target contains `text` (e.g. ':pair:' for pair verdicts), oldest first."""
+        column = schema.verdicts.c.finding_id
+        # LIKE ignores case on SQLite: the text is checked again exactly.
+        found = self._verdicts(column.contains(text, autoescape=True))
+        return [v for v in found if text in v.finding_id]
+
     def latest_verdicts(self, finding_ids: Iterable[str]) -> dict[str, Verdict]:
         """finding id -> its most recent verdict, for the ids that have one (one query per 500 ids)."""
         ids = sorted(set(finding_ids))

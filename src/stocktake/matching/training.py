@@ -17,6 +17,7 @@ from stocktake.matching.metrics import PairScores, score_at
 
 MatcherKind = Literal["features", "cross"]
 VALID_SHARE = 0.2  # of a single pairs file, held out to choose the threshold
+MIN_REVIEWED_ALONE = 10  # reviewed pairs needed to train on them without a pairs file
 
 
 @dataclass
@@ -33,32 +34,54 @@ class PairSplits:
         }
 
 
-def load_training(path: str | Path, extra: Sequence[str | Path] = (), seed: int = 0) -> PairSplits:
+def _split(pairs: Sequence[LabelledPair], seed: int) -> tuple[list[LabelledPair], list[LabelledPair]]:
+    """(train, valid): VALID_SHARE of each label held out, chosen by seed."""
+    rng = random.Random(seed)
+    train: list[LabelledPair] = []
+    valid: list[LabelledPair] = []
+    for label in (0, 1):
+        group = [p for p in pairs if p.label == label]
+        rng.shuffle(group)
+        cut = max(1, round(len(group) * VALID_SHARE)) if len(group) > 1 else 0
+        valid += group[:cut]
+        train += group[cut:]
+    return train, valid
+
+
+def load_training(
+    path: str | Path | None,
+    extra: Sequence[str | Path] = (),
+    seed: int = 0,
+    reviewed: Sequence[LabelledPair] = (),
+) -> PairSplits:
     """A folder with train.txt / valid.txt (/ test.txt), or one pairs file split 80/20 by seed
-    (stratified); `extra` pairs files are added to train."""
-    source = Path(path)
-    if source.is_dir():
-        splits = load_split_dir(source)
-        out = PairSplits(splits["train"], splits["valid"], splits.get("test", []), str(source))
-    elif source.is_file():
-        pairs = load_pairs(source)
-        rng = random.Random(seed)
-        train, valid = [], []
-        for label in (0, 1):
-            group = [p for p in pairs if p.label == label]
-            rng.shuffle(group)
-            cut = max(1, round(len(group) * VALID_SHARE)) if len(group) > 1 else 0
-            valid += group[:cut]
-            train += group[cut:]
-        out = PairSplits(train, valid, [], str(source))
+    (stratified); `extra` pairs files and `reviewed` pairs (verdicts on scanned pairs) are added to
+    train. With no path, the reviewed pairs alone are split 80/20 the same way."""
+    if path is None:
+        if len(reviewed) < MIN_REVIEWED_ALONE:
+            # A handful of pairs says little, and splitting it leaves folds too small to fit.
+            raise UsageError(
+                f"{len(reviewed)} reviewed pairs are too few to train on alone (at least "
+                f"{MIN_REVIEWED_ALONE}): judge more pairs, or add them to a pairs file or folder"
+            )
+        out = PairSplits(*_split(reviewed, seed), [], "reviewed pairs")
+        reviewed = ()
     else:
-        raise UsageError(f"{source}: neither a folder of train/valid pairs nor a pairs file")
+        source = Path(path)
+        if source.is_dir():
+            splits = load_split_dir(source)
+            out = PairSplits(splits["train"], splits["valid"], splits.get("test", []), str(source))
+        elif source.is_file():
+            out = PairSplits(*_split(load_pairs(source), seed), [], str(source))
+        else:
+            raise UsageError(f"{source}: neither a folder of train/valid pairs nor a pairs file")
     for more in extra:
         out.train += load_pairs(more)
+    out.train += reviewed
     for name, split in (("train", out.train), ("valid", out.valid)):
         labels = {p.label for p in split}
         if labels != {0, 1}:
-            raise UsageError(f"{source}: the {name} pairs need both matches (1) and non-matches (0)")
+            raise UsageError(f"{out.source}: the {name} pairs need both matches (1) and non-matches (0)")
     return out
 
 

@@ -8,6 +8,7 @@ rejected ones out of the open list, keeping them with the reviewer's reason.
 
 from __future__ import annotations
 
+from stocktake.review.pairs import pair_labels, pair_target, pair_verdicts
 from stocktake.review.rows import row_target, row_verdicts, split_target
 from stocktake.review.verdicts import (
     REVIEW_EVIDENCE_KEY,
@@ -20,6 +21,9 @@ __all__ = [
     "REVIEW_EVIDENCE_KEY",
     "apply_verdicts",
     "latest_verdicts",
+    "pair_labels",
+    "pair_target",
+    "pair_verdicts",
     "row_target",
     "row_verdicts",
     "split_target",

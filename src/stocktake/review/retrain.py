@@ -95,7 +95,9 @@ def train_from_reviews(
     if importlib.util.find_spec("stocktake.matching") is None:
         result.notes.append("matcher: stocktake.matching is not installed here; skipped")
     else:
-        result.notes.append("matcher: no verdicts on match findings are learned from yet; skipped")
+        result.notes.append(
+            "matcher: pair verdicts train a matcher with `stocktake train matcher --from-reviews`; skipped here"
+        )
     return result
 
 

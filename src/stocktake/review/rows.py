@@ -27,9 +27,10 @@ def row_target(finding_id: str, key: Scalar | list[Scalar]) -> str:
 
 
 def split_target(target: str) -> tuple[str, str | None]:
-    """(finding id, key text) for a row target; (target, None) for a finding's own id."""
+    """(finding id, key text) for a row target; (target, None) for a finding's own id or any other
+    target (a pair or cell target whose keys happen to hold ':row:' has a ':' before that mark)."""
     finding_id, mark, key = target.partition(ROW_MARK)
-    return (finding_id, key) if mark else (target, None)
+    return (finding_id, key) if mark and ":" not in finding_id else (target, None)
 
 
 def reviewable_keys(finding: Finding) -> set[str]:

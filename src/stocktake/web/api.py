@@ -15,6 +15,7 @@ from stocktake.core.errors import CatalogError
 from stocktake.core.records import Asset, ColumnProfile, Finding, Relationship, Scalar, Source
 from stocktake.core.vocab import FindingStatus
 from stocktake.history import metric_history
+from stocktake.review.pairs import check_pair, pair_target, pair_verdicts
 from stocktake.review.rows import check_row_key, row_target, row_verdicts
 from stocktake.web.queue import QueueFilter, query_findings
 from stocktake.web.service import CatalogService, RunView, priority
@@ -130,6 +131,11 @@ class FindingDetailOut(BaseModel):
     row_verdicts: dict[str, VerdictOut] = Field(
         description="latest verdict per flagged row, by the row's key as compact JSON"
     )
+    pair_verdicts: dict[str, VerdictOut] = Field(
+        default_factory=dict,
+        description="latest verdict per example pair (near-duplicate findings), by the pair's two keys "
+        "as compact JSON in canonical order",
+    )
 
 
 class AssetChangeOut(BaseModel):
@@ -162,6 +168,15 @@ class VerdictIn(BaseModel):
 
 class RowVerdictIn(VerdictIn):
     key: Scalar | list[Scalar] = Field(description="one of the finding's rows.keys")
+
+
+class PairVerdictIn(VerdictIn):
+    verdict: Literal["confirmed", "rejected"] = Field(  # type: ignore[assignment]
+        description="confirmed: the two rows are one entity; rejected: they are different ones"
+    )
+    keys: list[Scalar] = Field(
+        min_length=2, max_length=2, description="the pair's keys, as in evidence.pairs"
+    )
 
 
 class BulkVerdictIn(VerdictIn):
@@ -314,6 +329,7 @@ def finding_detail(request: Request, finding_id: str, run: str | None = None) ->
         priority=priority(f),
         verdicts=[verdict_out(v) for v in catalog.verdicts_for(f.id)],
         row_verdicts={k: verdict_out(v) for k, v in row_verdicts(catalog, f.id).items()},
+        pair_verdicts={k: verdict_out(v) for k, v in pair_verdicts(catalog, f.id).items()},
     )
 
 
@@ -388,6 +404,28 @@ def record_row(service: CatalogService, finding_id: str, body: RowVerdictIn) -> 
         reviewer=body.reviewer or None,
     )
     return verdict_out(stored)
+
+
+def record_pair(service: CatalogService, finding_id: str, body: PairVerdictIn) -> VerdictOut:
+    view = service.view(body.run)
+    finding = find_finding(view, finding_id)
+    check_pair(finding, body.keys)
+    stored = service.catalog.record_verdict(
+        pair_target(finding.id, body.keys),
+        body.verdict,
+        run_id=view.run.id,
+        comment=body.comment or None,
+        reviewer=body.reviewer or None,
+    )
+    return verdict_out(stored)
+
+
+@router.post("/findings/{finding_id}/pairs/verdict", response_model=VerdictOut)
+async def post_pair_verdict(request: Request, finding_id: str, body: PairVerdictIn) -> VerdictOut:
+    """A verdict on one example pair of a near-duplicate finding: the same entity (confirmed) or
+    different ones (rejected)? Kept as labels for `stocktake train matcher --from-reviews`."""
+    await guard_of(request).check_post(request)
+    return record_pair(service_of(request), finding_id, body)
 
 
 @router.post("/findings/{finding_id}/rows/verdict", response_model=VerdictOut)

@@ -22,6 +22,7 @@ from stocktake.report.fmt import fmt_datetime, fmt_int
 from stocktake.report.html import TEMPLATES as REPORT_TEMPLATES
 from stocktake.report.html import DedentingLoader
 from stocktake.report.tree import Bar, BarChart, SeriesChart, SeriesPoint
+from stocktake.review.pairs import evidence_pairs, pair_verdicts
 from stocktake.review.rows import key_text, row_verdicts
 from stocktake.web import api
 from stocktake.web.queue import SORTS, QueueFilter, query_findings
@@ -215,6 +216,8 @@ def finding(request: Request, finding_id: str, run: str | None = None) -> HTMLRe
         (text, key_text(key), judged.get(key_text(key)))
         for text, key in zip(shown.sample_keys, raw.rows.keys, strict=False)
     ]
+    pair_judged = pair_verdicts(service.catalog, raw.id)
+    pairs = [(text, pair, pair_judged.get(text)) for text, pair in evidence_pairs(raw).items()]
     return _page(
         request,
         "page_finding.html.j2",
@@ -225,6 +228,7 @@ def finding(request: Request, finding_id: str, run: str | None = None) -> HTMLRe
         priority=priority(raw),
         verdicts=service.catalog.verdicts_for(raw.id),
         flagged_rows=rows,
+        pairs=pairs,
         here=request.url.path + (f"?{request.url.query}" if request.url.query else ""),
     )
 
@@ -298,6 +302,22 @@ async def post_row_verdict(request: Request, finding_id: str) -> Response:
     except ValueError as exc:
         raise UsageError("the row key is not valid JSON") from exc
     api.record_row(service_of(request), finding_id, api.RowVerdictIn(**base.model_dump(), key=key))
+    return _after_post(form, f"/findings/{finding_id}")
+
+
+@router.post("/findings/{finding_id}/pairs/verdict")
+async def post_pair_verdict(request: Request, finding_id: str) -> Response:
+    form = await guard_of(request).check_post(request)
+    base = _verdict_body(form)
+    try:
+        keys = json.loads(_field(form, "keys"))
+    except ValueError as exc:
+        raise UsageError("the pair's keys are not valid JSON") from exc
+    scalars = isinstance(keys, list) and all(k is None or isinstance(k, str | int | float) for k in keys)
+    if not scalars or len(keys) != 2 or base.verdict == "fixed":
+        raise UsageError("judge a pair of two keys: same product (confirmed) or different (rejected)")
+    body = api.PairVerdictIn(**base.model_dump(), keys=keys)
+    api.record_pair(service_of(request), finding_id, body)
     return _after_post(form, f"/findings/{finding_id}")
 
 

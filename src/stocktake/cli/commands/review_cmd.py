@@ -10,7 +10,7 @@ from stocktake.cli.progress import console
 
 if TYPE_CHECKING:
     from stocktake.catalog import Catalog
-    from stocktake.core.records import Run
+    from stocktake.core.records import Finding, Run
 
 _KEYS = {"c": "confirmed", "r": "rejected", "f": "fixed"}
 
@@ -21,6 +21,14 @@ _KEYS = {"c": "confirmed", "r": "rejected", "f": "fixed"}
     "--verdict",
     type=click.Choice(["confirmed", "rejected", "fixed"]),
     help="Record this verdict on FINDING_ID and exit.",
+)
+@click.option(
+    "--pair",
+    nargs=2,
+    default=None,
+    metavar="K1 K2",
+    help="Judge one example pair of a near-duplicate FINDING_ID, by its two keys: --verdict confirmed "
+    "(same entity) or rejected (different). Kept as labels for `train matcher --from-reviews`.",
 )
 @click.option("--comment", default=None, help="Why (kept with the verdict; shown in later reports).")
 @click.option("--reviewer", envvar="USER", default=None, help="Who decided [default: $USER].")
@@ -50,6 +58,7 @@ def review(
     ctx: click.Context,
     finding_id: str | None,
     verdict: str | None,
+    pair: tuple[str, str] | None,
     comment: str | None,
     reviewer: str | None,
     run_ref: str,
@@ -59,13 +68,18 @@ def review(
     limit: int,
 ) -> None:
     """Review open findings one by one (c confirm, r reject, f fixed, s skip, q quit), or record one
-    verdict: `stocktake review FINDING_ID --verdict rejected --comment '...'`."""
+    verdict: `stocktake review FINDING_ID --verdict rejected --comment '...'`, or one on an example
+    pair of a near-duplicate finding: `stocktake review FINDING_ID --pair K1 K2 --verdict confirmed`."""
     from stocktake.catalog import Catalog
     from stocktake.core.errors import CatalogError, UsageError
     from stocktake.review import apply_verdicts
 
     if (finding_id is None) != (verdict is None):
         raise UsageError("give both FINDING_ID and --verdict, or neither for the interactive review")
+    if pair is not None and (finding_id is None or verdict not in ("confirmed", "rejected")):
+        raise UsageError(
+            "--pair needs FINDING_ID and --verdict confirmed (same entity) or rejected (different)"
+        )
     if active and finding_id is not None:
         raise UsageError("--active is the interactive queue: leave out FINDING_ID and --verdict")
     with Catalog(ctx.obj["catalog"]) as catalog:
@@ -74,8 +88,12 @@ def review(
             _active_review(catalog, run, limit, reviewer)
             return
         if finding_id is not None:
-            if finding_id not in {f.id for f in run.findings}:
+            found = next((f for f in run.findings if f.id == finding_id), None)
+            if found is None:
                 raise CatalogError(f"no finding {finding_id!r} in run {run.id}")
+            if pair is not None:
+                _pair_verdict(catalog, run, found, pair, verdict or "", comment, reviewer)
+                return
             catalog.record_verdict(
                 finding_id, verdict or "", run_id=run.id, comment=comment, reviewer=reviewer
             )
@@ -114,6 +132,23 @@ def review(
             catalog.record_verdict(f.id, _KEYS[key], run_id=run.id, comment=note or None, reviewer=reviewer)
             done += 1
         console.print(f"recorded {done} verdicts")
+
+
+def _pair_verdict(
+    catalog: Catalog,
+    run: Run,
+    finding: Finding,
+    texts: tuple[str, str],
+    verdict: str,
+    comment: str | None,
+    reviewer: str | None,
+) -> None:
+    from stocktake.review.pairs import find_pair, pair_target
+
+    target = pair_target(finding.id, find_pair(finding, texts))
+    catalog.record_verdict(target, verdict, run_id=run.id, comment=comment, reviewer=reviewer)
+    meaning = "same entity" if verdict == "confirmed" else "different entities"
+    console.print(f"{target}: {verdict} ({meaning})", markup=False)
 
 
 def _active_review(catalog: Catalog, run: Run, limit: int, reviewer: str | None) -> None:
