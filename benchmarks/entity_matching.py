@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/entity_matching.py --data ../shared/data/entity-matching/abt-buy \
         [--seeds 3] [--matcher features|cross|both] [--device cpu|cuda] [--epochs N] [--encoder off|fast|full]
+        [--no-context] [--no-realign]   # ablations of the feature matcher's two newest parts
 
 Ditto's protocol: every choice (booster threshold, cross-encoder epoch, blend weight) is made on
 valid.txt; test.txt is scored once per seed. Baseline in the same run: the zero-shot score
@@ -41,24 +42,30 @@ def _zero_shot(splits: dict, encoder: str) -> PairScores:
 _FEATURES: dict = {}  # seed 0's matcher and features: later seeds only refit the boosters
 
 
-def _features(splits: dict, seed: int, encoder: str):
-    from stocktake.matching.feature_matcher import FeatureMatcher
+def _features(splits: dict, seed: int, encoder: str, context: bool, realign: bool):
+    from stocktake.matching.feature_matcher import BoostingSettings, FeatureMatcher, pair_ids
 
     valid, y_valid = as_pairs(splits["valid"])
     if not _FEATURES:
         train, y_train = as_pairs(splits["train"])
         test, _ = as_pairs(splits["test"])
-        first = FeatureMatcher(encoder=encoder, seed=seed).fit(train, y_train, valid, y_valid)  # type: ignore[arg-type]
-        _FEATURES.update(matcher=first, valid=first.features(valid), test=first.features(test))  # type: ignore[arg-type]
+        settings = BoostingSettings(context=context)
+        first = FeatureMatcher(encoder=encoder, seed=seed, settings=settings, realign=realign)
+        first.fit(train, y_train, valid, y_valid)  # type: ignore[arg-type]
+        _FEATURES.update(
+            matcher=first,
+            valid=(first.features(valid), pair_ids(valid)),  # type: ignore[arg-type]
+            test=(first.features(test), pair_ids(test)),  # type: ignore[arg-type]
+        )
         matcher = first
     else:
-        matcher = _FEATURES["matcher"].reseeded(seed, _FEATURES["valid"], y_valid)
+        matcher = _FEATURES["matcher"].reseeded(seed, _FEATURES["valid"][0], y_valid, _FEATURES["valid"][1])
         # charge each seed the full training cost: featurising train + valid is part of it
         matcher.seconds += _FEATURES["matcher"].seconds - _FEATURES["matcher"].seconds_boosting
     return (
         matcher,
-        matcher.proba_of_features(_FEATURES["valid"]),
-        matcher.proba_of_features(_FEATURES["test"]),
+        matcher.proba_of_features(*_FEATURES["valid"]),
+        matcher.proba_of_features(*_FEATURES["test"]),
         matcher.seconds,
     )
 
@@ -114,6 +121,12 @@ def main() -> None:
     ap.add_argument("--bf16", action="store_true", help="bf16 autocast for the cross-encoder")
     ap.add_argument("--max-train-pairs", type=int, default=None, help="cross-encoder: train on a sample")
     ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument(
+        "--no-context", action="store_true", help="feature matcher without its second (context) stage"
+    )
+    ap.add_argument(
+        "--no-realign", action="store_true", help="feature matcher without moving misplaced values back"
+    )
     args = ap.parse_args()
     splits = load_split_dir(args.data)
     if "test" not in splits:
@@ -133,7 +146,7 @@ def main() -> None:
     for seed in range(args.seeds):
         runs = {}
         if args.matcher in ("features", "both"):
-            runs["features"] = _features(splits, seed, args.encoder)
+            runs["features"] = _features(splits, seed, args.encoder, not args.no_context, not args.no_realign)
         if args.matcher in ("cross", "both"):
             runs["cross"] = _cross(splits, seed, args)
         for name, (matcher, _, test_scores, seconds) in runs.items():

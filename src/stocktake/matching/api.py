@@ -1,8 +1,9 @@
 """Public entry points: match two record sets, or find duplicates within one.
 
 Both run the same three steps: block (k nearest neighbours by encoder embedding, unioned with
-character-trigram TF-IDF neighbours), score the candidate pairs with a matcher (a trained one,
-or the zero-shot score), keep the pairs at or above the threshold with a short explanation.
+character-trigram TF-IDF neighbours and, for duplicates, a TF-IDF similarity join), score the
+candidate pairs with a matcher (a trained one, or the zero-shot score), keep the pairs at or
+above the threshold with a short explanation.
 """
 
 from __future__ import annotations
@@ -15,8 +16,18 @@ from typing import Protocol
 import numpy as np
 
 from stocktake.core.errors import UsageError
-from stocktake.matching.blocking import DEFAULT_K, Neighbours, candidate_pairs, top_k_dense, top_k_trigram
-from stocktake.matching.clusters import connected_components
+from stocktake.matching.blocking import (
+    DEFAULT_JOIN_PAIRS_PER_RECORD,
+    DEFAULT_JOIN_THRESHOLD,
+    DEFAULT_K,
+    Neighbours,
+    ScoredPairs,
+    candidate_pairs,
+    similarity_join,
+    top_k_dense,
+    top_k_trigram,
+)
+from stocktake.matching.clusters import average_linkage
 from stocktake.matching.embedding import CachedEmbedder, EncoderMode, make_embedder
 from stocktake.matching.features import Pair, explain
 from stocktake.matching.serialise import IdfTable, serialise, values_text
@@ -110,11 +121,13 @@ def _block(
     embedder: CachedEmbedder | None,
     trigram: bool,
     progress: ProgressHook | None,
+    join_threshold: float | None = None,
+    join_pairs_per_record: int | None = None,
 ) -> set[tuple[int, int]]:
     same = right is None
     everything = list(left) if same else [*left, *right]  # type: ignore[misc]
     idf = IdfTable.from_records(everything)
-    lists: list[Neighbours] = []
+    lists: list[Neighbours | ScoredPairs] = []
     hook = progress or (lambda *_: None)
     if embedder is not None:
         hook("Embedding records", 0, 1, "")
@@ -135,6 +148,16 @@ def _block(
                 on_progress=lambda d, t: hook("Blocking (trigrams)", d, t, ""),
             )
         )
+    if join_threshold is not None:
+        lists.append(
+            similarity_join(
+                [values_text(r) for r in left],
+                None if same else [values_text(r) for r in right],  # type: ignore[union-attr]
+                join_threshold,
+                max_pairs=None if join_pairs_per_record is None else join_pairs_per_record * len(left),
+                on_progress=lambda d, t: hook("Blocking (similarity join)", d, t, ""),
+            )
+        )
     return candidate_pairs(*lists, symmetric=same)
 
 
@@ -146,6 +169,18 @@ def _score(
     progress: ProgressHook | None,
 ) -> np.ndarray:
     scores = np.empty(len(candidates))
+    if getattr(scorer, "scores_in_context", False):
+        # A two-stage matcher compares each pair with its records' other candidates: one call with
+        # every pair. Ids: row numbers, the right side's shifted unless it is the same table.
+        offset = 0 if left is right else len(left)
+        ids = np.array([(i, j + offset) for i, j in candidates], dtype=np.int64).reshape(-1, 2)
+        pairs = [(left[i], right[j]) for i, j in candidates]
+        if progress is not None:
+            progress("Scoring pairs", 0, len(candidates), "")
+        scores[:] = scorer.predict_proba(pairs, ids=ids)  # type: ignore[call-arg]
+        if progress is not None:
+            progress("Scoring pairs", len(candidates), len(candidates), "")
+        return scores
     for start in range(0, len(candidates), _SCORE_BATCH):
         chunk = candidates[start : start + _SCORE_BATCH]
         scores[start : start + len(chunk)] = scorer.predict_proba([(left[i], right[j]) for i, j in chunk])
@@ -188,18 +223,27 @@ def find_duplicates(
     encoder: EncoderMode = "fast",
     trigram: bool = True,
     progress: ProgressHook | None = None,
+    join_threshold: float | None = DEFAULT_JOIN_THRESHOLD,
+    join_pairs_per_record: int | None = DEFAULT_JOIN_PAIRS_PER_RECORD,
 ) -> MatchResult:
-    """Pairs (i, j), i < j, of records that describe one entity, and their clusters (connected
-    components of the kept pairs)."""
+    """Pairs (i, j), i < j, of records that describe one entity, and their clusters.
+
+    Candidates: the top-k lists unioned with the similarity join (`join_threshold`, None for
+    none; at most `join_pairs_per_record` x n pairs from it, None for no bound). Clusters: average
+    linkage over the candidates' scores with the matcher's threshold, so a group's mean pair score
+    reaches the threshold (connected components chain distinct products through single errors)."""
     if k < 1:
         raise UsageError("k must be at least 1")
     started = time.perf_counter()
     scorer, name = _scorer(matcher, encoder, threshold, records)
     embedder = make_embedder(encoder)
-    candidates = sorted(_block(records, None, k, embedder, trigram, progress))
+    candidates = sorted(
+        _block(records, None, k, embedder, trigram, progress, join_threshold, join_pairs_per_record)
+    )
     scores = _score(scorer, candidates, records, records, progress)
     kept = _kept(candidates, scores, scorer.threshold, records, records)
-    groups = connected_components(len(records), [(p.left, p.right) for p in kept])
+    edges = ((i, j, float(s)) for (i, j), s in zip(candidates, scores.tolist(), strict=True))
+    groups = average_linkage(len(records), edges, scorer.threshold)
     return MatchResult(kept, len(candidates), scorer.threshold, name, time.perf_counter() - started, groups)
 
 

@@ -1,5 +1,11 @@
 """The CPU matcher: pair features -> histogram gradient boosting, threshold chosen on validation.
 
+Two stages by default: a bag of boosters scores each pair from its features, then a second bag
+sees the features plus the pair's context among the pairs scored with it (is it the best
+candidate of its left record, of its right record? see context.py), trained on out-of-fold
+first-stage scores. Scores therefore depend on which pairs are scored together: pass all of a
+blocker's candidates in one call.
+
 Trains in seconds on a few thousand pairs, so it is the default. Saving does not pickle the
 booster (a pickle runs code when loaded): the model file holds the training records, features
 and labels as plain arrays, and loading refits the booster with the same seed, which gives the
@@ -17,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from stocktake.matching.context import context_features, out_of_fold_scores, record_ids
 from stocktake.matching.embedding import EncoderMode, make_embedder
 from stocktake.matching.features import Pair, PairFeaturizer
 from stocktake.matching.metrics import PairScores, best_threshold
@@ -38,6 +45,9 @@ class BoostingSettings:
     # pairings (as many as this share of the training pairs) teach that unrelated records do not
     # match; without them a booster scored pairs with no word in common at 0.8.
     random_negatives: float = 0.5
+    # The second stage (context.py) and the folds of the out-of-fold scores it trains on.
+    context: bool = True
+    context_folds: int = 5
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -52,8 +62,12 @@ class FeatureMatcher:
     threshold: float = 0.5
     validation: PairScores | None = None
     extra_feature_names: list[str] = field(default_factory=list)
+    realign: bool = True  # move misplaced values back into their fields first (realign.py)
     _featurizer: PairFeaturizer | None = None
     _models: list[Any] = field(default_factory=list)
+    _context_models: list[Any] = field(default_factory=list)
+    _ids: np.ndarray | None = None  # (rows of _x) x 2 record ids, for the context features
+    _oof: np.ndarray | None = None  # out-of-fold first-stage scores of the rows of _x
     _train_records: list[dict[str, str]] = field(default_factory=list)
     _x: np.ndarray | None = None
     _y: np.ndarray | None = None
@@ -64,7 +78,7 @@ class FeatureMatcher:
         embedder = make_embedder(self.encoder)
         record_mode = self.record_encoder or self.encoder
         record_embedder = embedder if record_mode == self.encoder else make_embedder(record_mode)
-        return PairFeaturizer(embedder, record_embedder)
+        return PairFeaturizer(embedder, record_embedder, realign=self.realign)
 
     def features(self, pairs: Sequence[Pair], extra: np.ndarray | None = None) -> np.ndarray:
         if self._featurizer is None:
@@ -84,6 +98,11 @@ class FeatureMatcher:
         assert self._featurizer is not None
         return self._featurizer.names + self.extra_feature_names
 
+    @property
+    def scores_in_context(self) -> bool:
+        """True when a pair's score depends on the other pairs scored with it (the second stage)."""
+        return bool(self._context_models)
+
     def fit(
         self,
         train: Sequence[Pair],
@@ -98,11 +117,13 @@ class FeatureMatcher:
         started = time.perf_counter()
         self._train_records = [dict(r) for pair in train for r in pair]
         self._featurizer = self._make_featurizer().fit(self._train_records)
+        lists = _candidate_lists(pair_ids(train))  # judged on the labelled pairs, before negatives
         train, train_labels, train_extra = _with_random_negatives(
             train, train_labels, train_extra, self.settings.random_negatives, self.seed
         )
         self._x = self.features(train, train_extra)
         self._y = np.asarray(train_labels, dtype=np.int8)
+        self._ids = pair_ids(train) if lists else None  # no ids: no second stage
         self._fit_booster()
         scores = self.predict_proba(valid, valid_extra)
         self.validation = best_threshold(np.asarray(valid_labels), scores)
@@ -111,20 +132,37 @@ class FeatureMatcher:
         return self
 
     def _fit_booster(self) -> None:
-        from sklearn.ensemble import HistGradientBoostingClassifier
-
         assert self._x is not None and self._y is not None
         if len(set(self._y.tolist())) < 2:
             from stocktake.models.training import TrainingDataError
 
             raise TrainingDataError("training pairs need both matches (1) and non-matches (0)")
+        started = time.perf_counter()
+        x, y = _fill_empty_columns(self._x), self._y
+        self._models = self._bag(x, y)
+        self._context_models = []
+        if self.settings.context and self._ids is not None and len(np.unique(self._ids[:, 0])) >= 2:
+            if self._oof is None or len(self._oof) != len(y):
+                self._oof = out_of_fold_scores(
+                    x, y, self._ids[:, 0], self._fold_scores, self.settings.context_folds
+                )
+            context = context_features(self._ids[:, 0], self._ids[:, 1], self._oof)
+            self._context_models = self._bag(np.hstack([x, context]), y)
+        self.seconds_boosting = time.perf_counter() - started
+
+    def _fold_scores(self, x_fit: np.ndarray, y_fit: np.ndarray, x_score: np.ndarray) -> np.ndarray:
+        if len(np.unique(y_fit)) < 2:  # a fold of a tiny training set may hold one class only
+            return np.full(len(x_score), float(np.mean(y_fit)))
+        # a column filled in the whole set may be empty within one fold: the binner needs a value
+        return _bag_proba(self._bag(_fill_empty_columns(x_fit), y_fit), x_score)
+
+    def _bag(self, x: np.ndarray, y: np.ndarray) -> list[Any]:
+        from sklearn.ensemble import HistGradientBoostingClassifier
         from threadpoolctl import threadpool_limits
 
         s = self.settings
-        weights = np.where(self._y == 1, s.positive_weight, 1.0)
-        started = time.perf_counter()
-        x = _fill_empty_columns(self._x)
-        self._models = []
+        weights = np.where(y == 1, s.positive_weight, 1.0)
+        models = []
         with threadpool_limits(limits=1):  # OpenMP threads thrash a small shared machine
             for member in range(max(1, s.bag)):
                 booster = HistGradientBoostingClassifier(
@@ -137,36 +175,47 @@ class FeatureMatcher:
                     early_stopping=False,
                     random_state=self.seed * 1000 + member,
                 )
-                self._models.append(booster.fit(x, self._y, sample_weight=weights))
-        self.seconds_boosting = time.perf_counter() - started
+                models.append(booster.fit(x, y, sample_weight=weights))
+        return models
 
-    def reseeded(self, seed: int, valid_x: np.ndarray, valid_labels: Sequence[int]) -> FeatureMatcher:
+    def reseeded(
+        self, seed: int, valid_x: np.ndarray, valid_labels: Sequence[int], valid_ids: np.ndarray | None = None
+    ) -> FeatureMatcher:
         """A copy with boosters refitted under another seed on the same features (features do not
         depend on the seed, so repeated-seed benchmarks compute them once)."""
         started = time.perf_counter()
-        other = FeatureMatcher(self.encoder, self.record_encoder, seed, self.settings)
+        other = FeatureMatcher(self.encoder, self.record_encoder, seed, self.settings, realign=self.realign)
         other.extra_feature_names = list(self.extra_feature_names)
-        other._featurizer, other._train_records, other._x, other._y = (
-            self._featurizer, self._train_records, self._x, self._y,
+        other._featurizer, other._train_records, other._x, other._y, other._ids = (
+            self._featurizer, self._train_records, self._x, self._y, self._ids,
         )  # fmt: skip
         other._fit_booster()
-        other.validation = best_threshold(np.asarray(valid_labels), other.proba_of_features(valid_x))
+        scores = other.proba_of_features(valid_x, valid_ids)
+        other.validation = best_threshold(np.asarray(valid_labels), scores)
         other.threshold = other.validation.threshold
         other.seconds = time.perf_counter() - started
         return other
 
-    def proba_of_features(self, x: np.ndarray) -> np.ndarray:
-        from threadpoolctl import threadpool_limits
+    def proba_of_features(self, x: np.ndarray, ids: np.ndarray | None = None) -> np.ndarray:
+        """Scores of featurised pairs; `ids` (pairs x 2 record ids) feed the second stage."""
+        first = _bag_proba(self._models, x)
+        if not self._context_models:
+            return first
+        if ids is None:
+            raise ValueError("this matcher scores pairs in context: pass the pairs' record ids")
+        context = context_features(ids[:, 0], ids[:, 1], first)
+        return _bag_proba(self._context_models, np.hstack([x, context]))
 
-        with threadpool_limits(limits=1):
-            return np.mean([m.predict_proba(x)[:, 1] for m in self._models], axis=0)
-
-    def predict_proba(self, pairs: Sequence[Pair], extra: np.ndarray | None = None) -> np.ndarray:
+    def predict_proba(
+        self, pairs: Sequence[Pair], extra: np.ndarray | None = None, ids: np.ndarray | None = None
+    ) -> np.ndarray:
+        """P(match) per pair. The second stage compares each pair with the others in this call;
+        `ids` name the records (defaults: by content, left and right sides apart)."""
         if not self._models:
             raise RuntimeError("the matcher is not fitted")
         if not pairs:
             return np.zeros(0, dtype=np.float64)
-        return self.proba_of_features(self.features(pairs, extra))
+        return self.proba_of_features(self.features(pairs, extra), pair_ids(pairs) if ids is None else ids)
 
     def predict(self, pairs: Sequence[Pair], extra: np.ndarray | None = None) -> np.ndarray:
         return self.predict_proba(pairs, extra) >= self.threshold
@@ -174,10 +223,14 @@ class FeatureMatcher:
     # -- persistence: plain arrays only ------------------------------------------------------
     def save(self, folder: Path) -> None:
         assert self._featurizer is not None and self._x is not None and self._y is not None
+        extra = {} if self._ids is None else {"ids": self._ids}
+        if self._oof is not None:
+            extra["oof"] = self._oof
         np.savez_compressed(
             folder / MODEL_FILE,
             x=self._x,
             y=self._y,
+            **extra,
             records=np.array([json.dumps(r, ensure_ascii=False) for r in self._train_records]),
             attributes=np.array(self._featurizer.attributes),
             config=np.array(json.dumps(self.config())),
@@ -191,6 +244,7 @@ class FeatureMatcher:
             "threshold": self.threshold,
             "settings": self.settings.as_dict(),
             "extra_feature_names": self.extra_feature_names,
+            "realign": self.realign,
         }
 
     @classmethod
@@ -204,13 +258,39 @@ class FeatureMatcher:
                 settings=BoostingSettings(**config["settings"]),
                 threshold=float(config["threshold"]),
                 extra_feature_names=list(config["extra_feature_names"]),
+                realign=bool(config.get("realign", False)),  # older models were trained without it
             )
             matcher._train_records = [json.loads(str(r)) for r in data["records"]]
             matcher._x, matcher._y = data["x"], data["y"]
+            # Models saved before the second stage existed have no ids: they load as one stage.
+            matcher._ids = data["ids"] if "ids" in data.files else None
+            matcher._oof = data["oof"] if "oof" in data.files else None
             attributes = [str(a) for a in data["attributes"]]
         matcher._featurizer = matcher._make_featurizer().fit(matcher._train_records, attributes)
         matcher._fit_booster()
         return matcher
+
+
+def pair_ids(pairs: Sequence[Pair]) -> np.ndarray:
+    """(pairs x 2) record ids by content; a left and a right record never share an id."""
+    keys = [("left", _key(a)) for a, _ in pairs] + [("right", _key(b)) for _, b in pairs]
+    return record_ids(keys).reshape(2, len(pairs)).T.copy()
+
+
+def _candidate_lists(ids: np.ndarray) -> bool:
+    """Whether the training pairs look like blocker output — most left records with 2+ candidates.
+
+    Only then can the second stage learn what a rank or a gap means; labelled pairs drawn one per
+    record would teach it nothing and meet long candidate lists only when scoring."""
+    _, first, counts = np.unique(ids[:, 0], return_inverse=True, return_counts=True)
+    return len(counts) >= 2 and float(np.mean(counts[first] >= 2)) >= 0.5
+
+
+def _bag_proba(models: Sequence[Any], x: np.ndarray) -> np.ndarray:
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):
+        return np.mean([m.predict_proba(x)[:, 1] for m in models], axis=0)
 
 
 def _with_random_negatives(
@@ -251,4 +331,4 @@ def _fill_empty_columns(x: np.ndarray) -> np.ndarray:
     return x
 
 
-__all__ = ["BoostingSettings", "FeatureMatcher"]
+__all__ = ["BoostingSettings", "FeatureMatcher", "pair_ids"]

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 
 from stocktake.matching.embedding import CachedEmbedder, row_cosine
+from stocktake.matching.realign import Realigner
 from stocktake.matching.serialise import IdfTable, serialise, values_text
 from stocktake.matching.text import (
     codes,
@@ -88,10 +89,16 @@ class PairFeaturizer:
     """Turns record pairs into a float32 matrix (NaN = not applicable); fitted on a corpus."""
 
     def __init__(
-        self, embedder: CachedEmbedder | None = None, record_embedder: CachedEmbedder | None = None
+        self,
+        embedder: CachedEmbedder | None = None,
+        record_embedder: CachedEmbedder | None = None,
+        realign: bool = True,
     ) -> None:
         self.embedder = embedder
         self.record_embedder = record_embedder or embedder
+        self.realign = realign
+        self._realigner: Realigner | None = None
+        self._realigned: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
         self.attributes: list[str] = []
         self._idf: dict[str, IdfTable] = {}
         self._whole_idf: IdfTable | None = None
@@ -105,6 +112,9 @@ class PairFeaturizer:
                     seen[name] = seen.get(name, 0) + bool(value)
             attributes = [name for name, filled in seen.items() if filled][:MAX_ATTRIBUTES]
         self.attributes = list(attributes)
+        self._realigned = {}
+        self._realigner = Realigner().fit(records, self.attributes) if self.realign else None
+        records = [self._fixed(r) for r in records]
         self._idf = {a: IdfTable(str(r.get(a) or "") for r in records) for a in self.attributes}
         self._whole_idf = IdfTable(values_text(r) for r in records)
         return self
@@ -121,9 +131,20 @@ class PairFeaturizer:
     def transform(self, pairs: Sequence[Pair]) -> np.ndarray:
         if self._whole_idf is None:
             raise RuntimeError("PairFeaturizer.fit must run before transform")
+        pairs = [(self._fixed(left), self._fixed(right)) for left, right in pairs]
         rows = [self._pair_row(left, right) for left, right in pairs]
         x = np.array(rows, dtype=np.float32).reshape(len(pairs), -1)
         return np.hstack([x, self._cosines(pairs)])
+
+    def _fixed(self, record: Record) -> Record:
+        """The record with misplaced values moved back (realign.py), computed once per record."""
+        if self._realigner is None:
+            return record
+        key = tuple(sorted((k, str(v or "")) for k, v in record.items()))
+        fixed = self._realigned.get(key)
+        if fixed is None:
+            fixed = self._realigned[key] = self._realigner(record)
+        return fixed
 
     def _pair_row(self, left: Record, right: Record) -> list[float]:
         assert self._whole_idf is not None

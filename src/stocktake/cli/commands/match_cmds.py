@@ -13,6 +13,7 @@ from stocktake.cli.progress import console, out, scan_progress
 
 if TYPE_CHECKING:
     from stocktake.matching.api import MatchResult
+    from stocktake.matching.ditto import LabelledPair
 
 _MODELS_DIR = click.option(
     "--models-dir",
@@ -178,12 +179,27 @@ def match(
 @click.command()
 @click.argument("data")
 @click.option("--table", default=None, metavar="NAME", help="Asset of DATA when it holds several.")
+@click.option(
+    "--join-threshold",
+    type=click.FloatRange(0, 1),
+    default=0.3,
+    show_default=True,
+    help="Also block every pair at this word + trigram TF-IDF similarity or above (1: none).",
+)
+@click.option(
+    "--join-pairs",
+    type=click.IntRange(min=0),
+    default=20,
+    show_default=True,
+    help="At most this many joined pairs per record on average (the threshold rises); 0: no bound.",
+)
 @_scoring_options
 def dedupe(
-    data: str, table: str | None, model: str | None, threshold: float | None, columns: str | None, k: int,
-    encoder: str, no_trigram: bool, out_path: Path | None, no_progress: bool, models_dir: Path | None,
+    data: str, table: str | None, join_threshold: float, join_pairs: int, model: str | None, threshold: float | None,
+    columns: str | None, k: int, encoder: str, no_trigram: bool, out_path: Path | None, no_progress: bool,
+    models_dir: Path | None,
 ) -> None:  # fmt: skip
-    """Find near-duplicate records within one asset of DATA and group them (connected components).
+    """Find near-duplicate records within one asset of DATA and group them (average linkage).
 
     Writes one CSV row per duplicate pair with its cluster number, score, explanation and both records."""
     from stocktake.matching.api import find_duplicates, select_columns
@@ -202,6 +218,8 @@ def dedupe(
             encoder=encoder,
             trigram=not no_trigram,
             progress=hook,
+            join_threshold=None if join_threshold >= 1 else join_threshold,
+            join_pairs_per_record=join_pairs or None,
         )  # type: ignore[arg-type]
     cluster_of = {row: n for n, group in enumerate(result.clusters, 1) for row in group}
     cols = list(records[0]) if records else []
@@ -216,10 +234,10 @@ def dedupe(
             *(f"b_{c}" for c in cols),
         ]
     ]
-    for p in sorted(result.pairs, key=lambda p: (cluster_of[p.left], -p.score)):
+    for p in sorted(result.pairs, key=lambda p: (cluster_of.get(p.left, 0), -p.score)):
         rows.append(
             [
-                cluster_of[p.left],
+                cluster_of.get(p.left, 0),  # 0: a pair average linkage left out of any group
                 p.left,
                 p.right,
                 f"{p.score:.4f}",
@@ -233,7 +251,7 @@ def dedupe(
 
 
 @click.command("matcher")
-@click.argument("pairs", metavar="TRAIN_DIR_OR_PAIRS")
+@click.argument("pairs", metavar="[TRAIN_DIR_OR_PAIRS]", required=False)
 @click.option(
     "--kind",
     type=click.Choice(["features", "cross"]),
@@ -247,6 +265,12 @@ def dedupe(
     multiple=True,
     type=click.Path(dir_okay=False),
     help="More labelled pairs (Ditto format), e.g. reviewed verdicts; repeatable.",
+)
+@click.option(
+    "--from-reviews",
+    is_flag=True,
+    help="Add the pairs reviewers judged on near-duplicate findings in the catalog (same product: 1, "
+    "different: 0); alone, train on those only.",
 )
 @click.option("--name", default="matcher", show_default=True, help="Saved model name.")
 @click.option("--seed", type=int, default=0, show_default=True)
@@ -279,14 +303,18 @@ def dedupe(
     help="Cross-encoder device.",
 )
 @_MODELS_DIR
+@click.pass_context
 def train_matcher(
-    pairs: str, kind: str, extra: tuple[str, ...], name: str, seed: int, encoder: str, rounds: int, epochs: int,
-    device: str, models_dir: Path | None,
+    ctx: click.Context, pairs: str | None, kind: str, extra: tuple[str, ...], from_reviews: bool, name: str,
+    seed: int, encoder: str, rounds: int, epochs: int, device: str, models_dir: Path | None,
 ) -> None:  # fmt: skip
     """Train an entity matcher on labelled pairs and save it.
 
     TRAIN_DIR_OR_PAIRS is a folder with Ditto-format train.txt and valid.txt (test.txt is scored
-    when present) or one pairs file (80/20 train/valid split). The threshold is chosen on valid."""
+    when present) or one pairs file (80/20 train/valid split). The threshold is chosen on valid.
+    --from-reviews adds the verdicts on near-duplicate pairs stored in the catalog to train; without
+    TRAIN_DIR_OR_PAIRS those reviewed pairs are split 80/20 themselves."""
+    from stocktake.core.errors import UsageError
     from stocktake.matching.store import save_matcher
     from stocktake.matching.training import load_training
     from stocktake.matching.training import train_matcher as train
@@ -295,14 +323,17 @@ def train_matcher(
 
     require_sklearn()
     registry.safe_name(name)
-    splits = load_training(pairs, extra, seed)
+    if pairs is None and not from_reviews:
+        raise UsageError("give TRAIN_DIR_OR_PAIRS, --from-reviews, or both")
+    reviewed = _reviewed_pairs(ctx.obj["catalog"]) if from_reviews else []
+    splits = load_training(pairs, extra, seed, reviewed)
     counts = splits.counts()
     _say(
         ", ".join(
             f"{k}: {v['pairs']:,} pairs ({v['matches']:,} matches)" for k, v in counts.items() if v["pairs"]
         )
     )
-    options: dict[str, object] = {"kind": kind, "seed": seed}
+    options: dict[str, object] = {"kind": kind, "seed": seed, "reviewed_pairs": len(reviewed)}
     if kind == "cross":
         matcher, test = train(
             "cross",
@@ -327,3 +358,20 @@ def train_matcher(
     if test is not None:
         out.print(f"test: precision={test.precision:.4f} recall={test.recall:.4f} f1={test.f1:.4f}")
     _say(f"  saved {folder}")
+
+
+def _reviewed_pairs(catalog_url: str | None) -> list[LabelledPair]:
+    from stocktake.catalog import Catalog
+    from stocktake.core.errors import UsageError
+    from stocktake.review.pairs import pair_labels
+
+    with Catalog(catalog_url) as catalog:
+        labels = pair_labels(catalog)
+    if not labels:
+        raise UsageError(
+            "no pair verdicts in the catalog: judge near-duplicate pairs first "
+            "(`stocktake review FINDING_ID --pair K1 K2 --verdict confirmed|rejected`, or the web app)"
+        )
+    same = sum(p.label for p in labels)
+    _say(f"reviewed pairs: {len(labels):,} ({same:,} same entity, {len(labels) - same:,} different)")
+    return labels
