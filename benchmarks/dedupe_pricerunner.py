@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/dedupe_pricerunner.py \
         [--data ../shared/data/product-titles/pricerunner/pricerunner_aggregate.csv] \
         [--columns "Product Title"] [--k 10] [--ks 5,10,20,30] [--joins 0.5,0.3,...,0.08] \
-        [--target-recall 0.98] [--seed 0] [--encoder fast|full]
+        [--target-recall 0.98] [--seed 0] [--encoder fast|full] [--no-context]
 
 Clusters are split at random 50/10/40 into train/valid/test before anything is measured; a pair
 belongs to a part when both offers do. The dataset's cluster columns are read only as truth.
@@ -17,7 +17,9 @@ belongs to a part when both offers do. The dataset's cluster columns are read on
 2. Matching on that candidate set: the feature matcher trains on train-part candidates (at most
    --max-train pairs: a third matches, a third top-k negatives, the rest other negatives), picks its threshold on valid, and is scored on
    test against *every* true test pair (pairs lost in blocking count as misses). Baseline in the
-   same run: the zero-shot score at its default threshold and at the valid-chosen one.
+   same run: the zero-shot score at its default threshold and at the valid-chosen one. When the
+   matcher uses its context stage, each part's candidates are scored in one call, offers named
+   by their row (as `stocktake dedupe` does); `--no-context` trains one stage only.
 3. Clusters from the test pairs: connected components of the kept pairs, and average linkage
    (`clusters.average_linkage`, scored pairs >= --edge-floor as edges) with its threshold chosen on
    valid. Cluster P/R/F1 count the pairs inside predicted clusters (without listing them).
@@ -107,6 +109,12 @@ def _score(truth: np.ndarray, kept: np.ndarray) -> tuple[float, float, float]:
 
 
 def _predict(scorer, records: Sequence[dict[str, str]], keys: np.ndarray, n: int) -> np.ndarray:
+    if getattr(scorer, "scores_in_context", False):
+        # The two-stage matcher compares each pair with its records' other candidates: one call,
+        # records named by their row (one id whichever side of a pair they are on), as dedupe does.
+        ids = np.stack([keys // n, keys % n], axis=1).astype(np.int64)
+        pairs = [(records[i], records[j]) for i, j in ids.tolist()]
+        return scorer.predict_proba(pairs, ids=ids).astype(np.float32)
     out = np.empty(len(keys), dtype=np.float32)
     for start in range(0, len(keys), SCORE_CHUNK):
         chunk = keys[start : start + SCORE_CHUNK]
@@ -139,6 +147,7 @@ def main() -> None:
     ap.add_argument("--encoder", choices=["fast", "full"], default="fast")
     ap.add_argument("--save-scores", default=None, help="npz of the valid/test keys and scores, for analysis")
     ap.add_argument("--max-train", type=int, default=90_000)
+    ap.add_argument("--no-context", action="store_true", help="feature matcher without its context stage")
     args = ap.parse_args()
     started = time.perf_counter()
     asset = read_records(args.data)
@@ -267,13 +276,18 @@ def main() -> None:
         ("zero-shot, threshold on valid", zero_valid_threshold, zero_test, 0.0),
     ]
 
-    from stocktake.matching.feature_matcher import FeatureMatcher
+    from stocktake.matching.feature_matcher import BoostingSettings, FeatureMatcher
 
     x_train, y_train = labelled(train_keys)
-    matcher = FeatureMatcher(encoder=args.encoder, seed=args.seed).fit(x_train, y_train, x_valid, y_valid)
+    settings = BoostingSettings(context=not args.no_context)
+    matcher = FeatureMatcher(encoder=args.encoder, seed=args.seed, settings=settings)
+    matcher.fit(x_train, y_train, x_valid, y_valid)
     t = time.perf_counter()
     test_scores = _predict(matcher, records, test_keys, n)
-    print(f"feature matcher: fit + valid {matcher.seconds:.0f}s, test scoring {time.perf_counter() - t:.0f}s")
+    stages = "two stages (context)" if matcher.scores_in_context else "one stage"
+    print(
+        f"feature matcher ({stages}): fit + valid {matcher.seconds:.0f}s, test scoring {time.perf_counter() - t:.0f}s"
+    )
     rows.append(
         ("feature matcher (trained on train clusters)", matcher.threshold, test_scores, matcher.seconds)
     )
@@ -295,7 +309,7 @@ def main() -> None:
 
     # Average linkage over the feature matcher's scores: threshold chosen on the valid part.
     valid_keys = by_part["valid"]
-    valid_scores = matcher.predict_proba(x_valid)
+    valid_scores = _predict(matcher, records, valid_keys, n)
     print("| average-linkage threshold | valid cluster P | R | F1 |")
     print("|---:|---:|---:|---:|")
     best = (-1.0, 0.5)
