@@ -129,6 +129,9 @@ def _block(
     idf = IdfTable.from_records(everything)
     lists: list[Neighbours | ScoredPairs] = []
     hook = progress or (lambda *_: None)
+    # the texts both TF-IDF blockers read, built once
+    left_texts = [values_text(r) for r in left]
+    right_texts = None if same else [values_text(r) for r in right]  # type: ignore[union-attr]
     if embedder is not None:
         hook("Embedding records", 0, 1, "")
         lv = embedder([serialise(r, idf) for r in left])
@@ -142,8 +145,8 @@ def _block(
     if trigram or embedder is None:
         lists.append(
             top_k_trigram(
-                [values_text(r) for r in left],
-                None if same else [values_text(r) for r in right],  # type: ignore[union-attr]
+                left_texts,
+                right_texts,
                 k,
                 on_progress=lambda d, t: hook("Blocking (trigrams)", d, t, ""),
             )
@@ -151,8 +154,8 @@ def _block(
     if join_threshold is not None:
         lists.append(
             similarity_join(
-                [values_text(r) for r in left],
-                None if same else [values_text(r) for r in right],  # type: ignore[union-attr]
+                left_texts,
+                right_texts,
                 join_threshold,
                 max_pairs=None if join_pairs_per_record is None else join_pairs_per_record * len(left),
                 on_progress=lambda d, t: hook("Blocking (similarity join)", d, t, ""),

@@ -117,13 +117,15 @@ class FeatureMatcher:
         started = time.perf_counter()
         self._train_records = [dict(r) for pair in train for r in pair]
         self._featurizer = self._make_featurizer().fit(self._train_records)
-        lists = _candidate_lists(pair_ids(train))  # judged on the labelled pairs, before negatives
+        labelled = len(train)
         train, train_labels, train_extra = _with_random_negatives(
             train, train_labels, train_extra, self.settings.random_negatives, self.seed
         )
         self._x = self.features(train, train_extra)
         self._y = np.asarray(train_labels, dtype=np.int8)
-        self._ids = pair_ids(train) if lists else None  # no ids: no second stage
+        ids = pair_ids(train)  # the random negatives come after the labelled pairs
+        # judged on the labelled pairs alone; no ids: no second stage
+        self._ids = ids if _candidate_lists(ids[:labelled]) else None
         self._fit_booster()
         scores = self.predict_proba(valid, valid_extra)
         self.validation = best_threshold(np.asarray(valid_labels), scores)
@@ -215,7 +217,9 @@ class FeatureMatcher:
             raise RuntimeError("the matcher is not fitted")
         if not pairs:
             return np.zeros(0, dtype=np.float64)
-        return self.proba_of_features(self.features(pairs, extra), pair_ids(pairs) if ids is None else ids)
+        if ids is None and self._context_models:
+            ids = pair_ids(pairs)
+        return self.proba_of_features(self.features(pairs, extra), ids)
 
     def predict(self, pairs: Sequence[Pair], extra: np.ndarray | None = None) -> np.ndarray:
         return self.predict_proba(pairs, extra) >= self.threshold

@@ -121,21 +121,18 @@ class Realigner:
             return m.group(), m.span()
         words = list(re.finditer(r"\S+", text))
         lowered = [tokens(m.group()) for m in words]
-        best: tuple[int, int, int] | None = None  # (length, start word, end word)
+        best: tuple[int, int, tuple[str, ...]] | None = None  # (words, first word, its tokens)
         for start in range(len(words)):
-            for length in range(MAX_VOCABULARY_TOKENS, 0, -1):
+            for length in range(min(MAX_VOCABULARY_TOKENS, len(words) - start), 0, -1):
                 piece = tuple(t for part in lowered[start : start + length] for t in part)
-                if start + length <= len(words) and piece in kind.vocabulary:
+                if piece in kind.vocabulary:
                     if best is None or length > best[0]:
-                        best = (length, start, start + length)
+                        best = (length, start, piece)
                     break
         if best is None:
             return None
-        _, first, last = best
-        return kind.vocabulary[tuple(t for part in lowered[first:last] for t in part)], (
-            words[first].start(),
-            words[last - 1].end(),
-        )
+        length, first, piece = best
+        return kind.vocabulary[piece], (words[first].start(), words[first + length - 1].end())
 
 
 __all__ = ["AttributeKind", "Realigner"]

@@ -397,7 +397,12 @@ class _Booster:
 
 
 def _fit_one(
-    pairs: list[tuple[Record, Record]], labels: np.ndarray, columns: Columns, freq: PieceFrequency, seed: int
+    pairs: list[tuple[Record, Record]],
+    labels: np.ndarray,
+    columns: Columns,
+    freq: PieceFrequency,
+    seed: int,
+    fold: int = 0,
 ) -> _Booster:
     from sklearn.ensemble import HistGradientBoostingClassifier
     from threadpoolctl import threadpool_limits
@@ -414,7 +419,7 @@ def _fit_one(
             monotonic_cst=_monotonic(columns), random_state=seed,
         ).fit(x[train], labels[train])  # fmt: skip
         chosen = best_threshold(labels[valid], model.predict_proba(x[valid])[:, 1])
-    return _Booster(model, chosen.threshold)
+    return _Booster(model, chosen.threshold, fold)
 
 
 class SelfTrainedMatcher:
@@ -463,8 +468,7 @@ def self_trained_matcher(records: Sequence[Record], columns: Columns, *, seed: i
         for draw in range(DRAWS):
             draw_seed = seed + k + 1000 * draw
             pairs, labels = training_pairs(records, columns, draw_seed, anchors, neighbours, freq)
-            model = _fit_one(pairs, labels, columns, freq, draw_seed)
-            model.fold = k
+            model = _fit_one(pairs, labels, columns, freq, draw_seed, fold=k)
             models.append(model)
             thresholds.append(model.threshold)
     return SelfTrainedMatcher(models, columns, freq, max(float(np.mean(thresholds)), MIN_THRESHOLD))

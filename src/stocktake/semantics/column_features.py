@@ -19,9 +19,15 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 import numpy as np
-import phonenumbers
 
-from stocktake.semantics.pii import is_bank_card, is_cn_resident_id, is_email, is_ip_address, is_phone
+from stocktake.semantics.pii import (
+    is_bank_card,
+    is_cn_resident_id,
+    is_email,
+    is_ip_address,
+    is_phone,
+    valid_in_any,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -169,18 +175,10 @@ def is_plan_number(value: str) -> bool:
     if not (text.isdigit() and 10 <= len(text) <= 13):
         return False
     if text.startswith("0"):
-        candidates = [(text, region) for region in _TRUNK_ZERO_REGIONS]
-    elif len(text) == 10:
-        candidates = [("+1" + text, None)]
-    else:
-        candidates = [("+" + text, None)] + ([("+86" + text, None)] if len(text) == 11 else [])
-    for number, region in candidates:
-        try:
-            if phonenumbers.is_valid_number(phonenumbers.parse(number, region)):
-                return True
-        except phonenumbers.NumberParseException:
-            continue
-    return False
+        return valid_in_any(text, _TRUNK_ZERO_REGIONS)
+    if len(text) == 10:
+        return valid_in_any("+1" + text, (None,))
+    return valid_in_any("+" + text, (None,)) or (len(text) == 11 and valid_in_any("+86" + text, (None,)))
 
 
 def _runs_up_from_one(profile: ColumnProfile) -> float:

@@ -22,7 +22,7 @@ from phonenumbers import PhoneMetadata
 from stocktake.semantics.person_address import is_address, is_person_name, mask_address, mask_name
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
 
 EMAIL = "email"
 PHONE = "phone"
@@ -80,7 +80,13 @@ def is_intl_phone(value: str, regions: Sequence[str] = DEFAULT_PHONE_REGIONS) ->
         candidates = [r for r in regions if _trunk_ok(text, r)]
     else:
         return False
-    for region in candidates:
+    return valid_in_any(text, candidates)
+
+
+def valid_in_any(text: str, regions: Iterable[str | None]) -> bool:
+    """Whether `phonenumbers` reads `text` as a valid number in one of `regions` (None: the
+    text carries its own +country code)."""
+    for region in regions:
         try:
             number = phonenumbers.parse(text, region)
         except phonenumbers.NumberParseException:

@@ -378,46 +378,28 @@ def record(service: CatalogService, ids: list[str], body: VerdictIn) -> list[Ver
     missing = [i for i in ids if i not in view.findings]
     if missing:
         raise CatalogError(f"no finding {missing[0]!r} in run {view.run.id}")
-    return [
-        verdict_out(
-            service.catalog.record_verdict(
-                i,
-                body.verdict,
-                run_id=view.run.id,
-                comment=body.comment or None,
-                reviewer=body.reviewer or None,
-            )
-        )
-        for i in ids
-    ]
+    return [_store(service, i, body, view.run.id) for i in ids]
+
+
+def _store(service: CatalogService, target: str, body: VerdictIn, run_id: str) -> VerdictOut:
+    stored = service.catalog.record_verdict(
+        target, body.verdict, run_id=run_id, comment=body.comment or None, reviewer=body.reviewer or None
+    )
+    return verdict_out(stored)
 
 
 def record_row(service: CatalogService, finding_id: str, body: RowVerdictIn) -> VerdictOut:
     view = service.view(body.run)
     finding = find_finding(view, finding_id)
     check_row_key(finding, body.key)
-    stored = service.catalog.record_verdict(
-        row_target(finding.id, body.key),
-        body.verdict,
-        run_id=view.run.id,
-        comment=body.comment or None,
-        reviewer=body.reviewer or None,
-    )
-    return verdict_out(stored)
+    return _store(service, row_target(finding.id, body.key), body, view.run.id)
 
 
 def record_pair(service: CatalogService, finding_id: str, body: PairVerdictIn) -> VerdictOut:
     view = service.view(body.run)
     finding = find_finding(view, finding_id)
     check_pair(finding, body.keys)
-    stored = service.catalog.record_verdict(
-        pair_target(finding.id, body.keys),
-        body.verdict,
-        run_id=view.run.id,
-        comment=body.comment or None,
-        reviewer=body.reviewer or None,
-    )
-    return verdict_out(stored)
+    return _store(service, pair_target(finding.id, body.keys), body, view.run.id)
 
 
 @router.post("/findings/{finding_id}/pairs/verdict", response_model=VerdictOut)

@@ -274,6 +274,13 @@ def _after_post(form: dict[str, list[str]], default: str) -> RedirectResponse:
     return response
 
 
+def _json_field(form: dict[str, list[str]], name: str, what: str) -> Any:
+    try:
+        return json.loads(_field(form, name))
+    except ValueError as exc:
+        raise UsageError(f"{what} is not valid JSON") from exc
+
+
 def _verdict_body(form: dict[str, list[str]]) -> api.VerdictIn:
     verdict = _field(form, "verdict")
     if verdict not in ("confirmed", "rejected", "fixed"):
@@ -297,10 +304,7 @@ async def post_verdict(request: Request, finding_id: str) -> Response:
 async def post_row_verdict(request: Request, finding_id: str) -> Response:
     form = await guard_of(request).check_post(request)
     base = _verdict_body(form)
-    try:
-        key = json.loads(_field(form, "key"))
-    except ValueError as exc:
-        raise UsageError("the row key is not valid JSON") from exc
+    key = _json_field(form, "key", "the row key")
     api.record_row(service_of(request), finding_id, api.RowVerdictIn(**base.model_dump(), key=key))
     return _after_post(form, f"/findings/{finding_id}")
 
@@ -309,10 +313,7 @@ async def post_row_verdict(request: Request, finding_id: str) -> Response:
 async def post_pair_verdict(request: Request, finding_id: str) -> Response:
     form = await guard_of(request).check_post(request)
     base = _verdict_body(form)
-    try:
-        keys = json.loads(_field(form, "keys"))
-    except ValueError as exc:
-        raise UsageError("the pair's keys are not valid JSON") from exc
+    keys = _json_field(form, "keys", "the pair's keys")
     scalars = isinstance(keys, list) and all(k is None or isinstance(k, str | int | float) for k in keys)
     if not scalars or len(keys) != 2 or base.verdict == "fixed":
         raise UsageError("judge a pair of two keys: same product (confirmed) or different (rejected)")
