@@ -2,9 +2,12 @@
 
 Prints accuracy overall, per source group and per language (Chinese separately), then the
 confusion list of misses. The scanned profiles can be cached between runs (--cache), since
-scanning the shared data takes longer than classifying it.
+scanning the shared data takes longer than classifying it. Another label file over another
+data folder (the fresh set, tests/data/semantic_columns_fresh.csv, over the folder that
+scripts/fresh_semantic_columns.py prints) is measured with --labels and --data.
 
     .venv/bin/python scripts/eval_semantic_types.py [--encoder|--no-encoder] [--threshold 0.35]
+        [--labels FILE] [--data DIR] [--cache FILE]
 """
 
 from __future__ import annotations
@@ -25,22 +28,34 @@ LABELS = ROOT / "tests" / "data" / "semantic_columns.csv"
 SHARED_DATA = ROOT.parent / "shared" / "data"
 
 
-def labelled_profiles(cache: Path | None) -> list[tuple[ColumnProfile, dict[str, str]]]:
-    """(profile, label row) for every labelled column, scanning each top folder of the data once."""
-    with LABELS.open(newline="", encoding="utf-8") as f:
+def labelled_profiles(
+    cache: Path | None, labels: Path = LABELS, data: Path = SHARED_DATA
+) -> list[tuple[ColumnProfile, dict[str, str]]]:
+    """(profile, label row) for every labelled column, scanning each top folder of the data once.
+
+    The cache holds profiles keyed by (data folder, source path, column), so runs over
+    different data folders can share one cache file without mixing.
+    """
+    with labels.open(newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
-    profiles: dict[tuple[str, str], ColumnProfile] = {}
+    root = str(data.resolve())
+    cached: dict[tuple[str, ...], ColumnProfile] = {}
     if cache is not None and cache.exists():
-        profiles = pickle.loads(cache.read_bytes())
+        cached = pickle.loads(cache.read_bytes())
+        # caches written before the data folder was part of the key belong to the shared data
+        legacy = str(SHARED_DATA.resolve())
+        cached = {(key if len(key) == 3 else (legacy, *key)): p for key, p in cached.items()}
+    profiles = {(key[1], key[2]): p for key, p in cached.items() if key[0] == root}
     wanted = {r["source_path"].split("/", 1)[0] for r in rows}
     done = {key[0].split("/", 1)[0] for key in profiles}
     options = ScanOptions(findings=False, relationships=False, suggest=False, semantic_types="off")
     for folder in sorted(wanted - done):
-        run = scan([str(SHARED_DATA / folder)], options)
-        location = {a.id: Path(a.location).resolve().relative_to(SHARED_DATA.resolve()) for a in run.assets}
+        run = scan([str(data / folder)], options)
+        location = {a.id: Path(a.location).resolve().relative_to(data.resolve()) for a in run.assets}
         profiles |= {(str(location[p.asset]), p.column): p for p in run.profiles}
     if cache is not None:
-        cache.write_bytes(pickle.dumps(profiles))
+        cached |= {(root, *key): p for key, p in profiles.items()}
+        cache.write_bytes(pickle.dumps(cached))
     return [(profiles[(r["source_path"], r["column"])], r) for r in rows]
 
 
@@ -49,8 +64,14 @@ def main() -> None:
     parser.add_argument("--encoder", action=argparse.BooleanOptionalAction, default=None)
     parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
     parser.add_argument("--cache", type=Path, help="pickle of the scanned profiles, reused when present")
+    parser.add_argument(
+        "--labels", type=Path, default=LABELS, help="hand-labelled columns (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--data", type=Path, default=SHARED_DATA, help="folder the labels' source_path is relative to"
+    )
     args = parser.parse_args()
-    labelled = labelled_profiles(args.cache)
+    labelled = labelled_profiles(args.cache, args.labels, args.data)
     started = time.perf_counter()
     decisions = classify_many(
         [(p.column, p, None) for p, _ in labelled], threshold=args.threshold, use_encoder=args.encoder

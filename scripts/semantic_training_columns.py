@@ -9,6 +9,7 @@ Written from general e-commerce knowledge; nothing here is read from the labelle
 from __future__ import annotations
 
 import json
+import math
 import string
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -445,8 +446,23 @@ def _measure(rng: Rng, n: int) -> list[object]:
     if kind == 2:
         return [f"{v}%" if rng.random() < 0.5 else int(v) for v in rng.integers(0, 101, size=n)]
     if kind == 3:
+        if rng.random() < 0.5:
+            return menu_counts(rng, n)
         return [int(v) for v in rng.integers(1, int(rng.integers(4, 30)), size=n)]
     return [None if rng.random() < 0.2 else int(v) for v in rng.integers(0, 5000, size=n)]
+
+
+def menu_counts(rng: Rng, n: int) -> list[object]:
+    """Counts chosen from a menu (instalments, plan months, photos): mostly 1, falling, with
+    favourite round choices (6, 10, 12, 24) above their neighbours, now and then a 0."""
+    top = int(rng.choice([6, 10, 12, 24, 36]))
+    menu = np.arange(0, top + 1)
+    weights = 1.0 / np.maximum(menu, 1) ** rng.uniform(1.0, 2.0)
+    for favourite in (6, 10, 12, 24):
+        if favourite <= top and rng.random() < 0.7:
+            weights[favourite] *= rng.uniform(3, 12)
+    weights[0] = rng.uniform(0, 0.01)
+    return [int(v) for v in rng.choice(menu, size=n, p=weights / weights.sum())]
 
 
 def _identifier(rng: Rng, n: int) -> list[object]:
@@ -485,7 +501,9 @@ def _flag(rng: Rng, n: int) -> list[object]:
         int(rng.integers(0, 6))
     ]
     if rng.random() < 0.12:
-        # A flag that never varies in this extract (a judgement file listing positives only).
+        # A flag that never varies in this extract (a judgement file listing positives only),
+        # most often written 0/1 there.
+        pair = ["0", "1"] if rng.random() < 0.5 else pair
         return [pair[int(rng.integers(0, 2))]] * n
     return _pick(rng, n, pair)
 
@@ -502,18 +520,55 @@ def _code(rng: Rng, n: int) -> list[object]:
     heads = [
         "".join(rng.choice(list(string.ascii_lowercase), size=int(rng.integers(2, 4)))) for _ in range(8)
     ]
+    if rng.random() < 0.5:  # region codes, as in "CA_HF-2"
+        heads = [v.lower() for v in rng.choice(REGION_CODES, size=8, replace=False)]
     tails = [
         "".join(rng.choice(list(string.ascii_lowercase), size=int(rng.integers(2, 5)))) for _ in range(6)
     ]
+    if rng.random() < 0.5:  # acronyms of what is measured or filed: initials of a few words
+        tails = [acronym(rng) for _ in range(6)]
     sep = str(rng.choice(["_", "-", "."]))
     codes = [f"{h}{sep}{t}-{d}" for h in heads for t in tails for d in range(1, int(rng.integers(2, 7)))]
     values = list(rng.choice(codes, size=n))
     return [v.upper() for v in values] if upper else values
 
 
+def _zip_code(rng: Rng, n: int) -> list[object]:
+    """Postal codes as tables hold them: in half the columns many rows share one code (the
+    customers, stores or hospitals of a town), not one code per row."""
+    pool = n if rng.random() < 0.5 else int(10 ** rng.uniform(1, math.log10(max(n, 20))))
+    codes = _zipf_ints(rng, n, 1000, 99999, pool)
+    if rng.random() < 0.3:
+        return [f"{v:05d}-{rng.integers(0, 999):03d}" for v in codes]
+    as_text = rng.random() < 0.5
+    return [f"{v:05d}" if as_text else int(v) for v in codes]
+
+
+REGION_CODES = _w(
+    "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY "
+    "NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY SP RJ MG PR RS BA SC GB DE FR CN JP IN BR"
+)
+ACRONYM_WORDS = _w(
+    "quality rate volume service returns orders delivery customer satisfaction stock inventory supplier "
+    "vendor time weight margin risk score safety review transfer unit cost net gross average index level "
+    "total daily monthly active new repeat conversion traffic"
+)
+
+
+def acronym(rng: Rng) -> str:
+    """Initials of two to four words ("customer satisfaction index" -> "csi"), now and then with
+    a second part ("csi-rtd")."""
+    words = rng.choice(ACRONYM_WORDS, size=int(rng.integers(2, 5)))
+    head = "".join(w[0] for w in words)
+    if rng.random() < 0.2:
+        head += "-" + "".join(w[0] for w in rng.choice(ACRONYM_WORDS, size=3))
+    return head
+
+
 def _unknown(rng: Rng, n: int) -> list[object]:
     if rng.random() < 0.5:
-        return [str(rng.choice(["-", "N/A", "x", "0", "none", "TBD"]))] * n
+        # Placeholders only: a column of zeros is a number (a flag or count never set), not a blank.
+        return [str(rng.choice(["-", "N/A", "x", "none", "TBD"]))] * n
     return [json.dumps([{"k": int(rng.integers(0, 9)), "v": [int(rng.integers(0, 3))]}]) for _ in range(n)]
 
 
@@ -575,11 +630,7 @@ MAKERS: dict[str, Maker] = {
     "city": lambda r, n: [
         v.replace("_", " ") if r.random() < 0.5 else v for v in _pick(r, n, CITIES, int(r.integers(6, 22)))
     ],
-    "zip_code": lambda r, n: (
-        [f"{v:05d}" if r.random() < 0.5 else int(v) for v in r.integers(1000, 99999, size=n)]
-        if r.random() < 0.7
-        else [f"{v:05d}-{r.integers(0, 999):03d}" for v in r.integers(1000, 99999, size=n)]
-    ),
+    "zip_code": _zip_code,
     "latitude": lambda r, n: [round(float(v), 6) for v in r.uniform(-34, 55, size=n) * r.choice([1.0, -0.5])],
     "longitude": lambda r, n: [
         round(float(v), 6)

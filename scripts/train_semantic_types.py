@@ -58,6 +58,7 @@ EMBEDDING_SCALE = 8.0
 # So do the texts of search logs and passage corpora (query id, query text as column0, column1).
 HEADERLESS_SHARE = {
     "user_id": 0.25, "item_id": 0.25, "category": 0.2, "identifier": 0.25, "event_time": 0.15,
+    "boolean_flag": 0.2,
     "search_query": 0.2, "product_title": 0.15,
 }  # fmt: skip
 SCAN_ONLY = ScanOptions(findings=False, relationships=False, suggest=False, semantic_types="off")

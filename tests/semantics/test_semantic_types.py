@@ -36,8 +36,8 @@ from stocktake.semantics.type_accuracy import score_decisions
 LABELS = Path(__file__).resolve().parents[1] / "data" / "semantic_columns.csv"
 SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 # Measured on the labelled set with the shipped model (see docs/semantic-types.md), minus a margin.
-MIN_ACCURACY = 0.80  # measured 0.832 (fourth round) at the default threshold; the issue asks for 0.90
-MIN_ACCURACY_ENCODER = 0.85  # measured 0.872 (fourth round) with the encoder model at the default threshold
+MIN_ACCURACY = 0.85  # measured 0.883 (fifth round) at the default threshold; the issue asks for 0.90
+MIN_ACCURACY_ENCODER = 0.87  # measured 0.899 (fifth round) with the encoder model at the default threshold
 
 
 def _profile(column: str, logical_type: str = "string", **fields: object) -> ColumnProfile:
@@ -121,8 +121,18 @@ def test_line_numbers_show_as_counts_falling_from_one() -> None:
         "quantity", "integer", min=1, max=100, distinct_count=12,
         top_values=[ValueCount(value=v, count=c) for v, c in ((1, 500), (12, 200), (6, 100), (2, 90))],
     )  # fmt: skip
+    flag = _profile(
+        "label", "integer", min=0, max=1, distinct_count=2,
+        top_values=[ValueCount(value=v, count=c) for v, c in ((0, 1700), (1, 200))],
+    )  # fmt: skip
+    instalments = _profile(
+        "installments", "integer", min=1, max=24, distinct_count=14,
+        top_values=[ValueCount(value=v, count=c) for v, c in ((1, 500), (2, 120), (3, 90), (4, 60), (5, 40), (10, 45))],
+    )  # fmt: skip
     assert dense(lines) == 1.0
     assert dense(packs) == 0.0
+    assert dense(flag) == 0.0  # two values are no run
+    assert dense(instalments) == 0.0  # 10 is more frequent than 6
 
 
 def test_the_model_is_small_and_covers_the_vocabulary() -> None:

@@ -182,10 +182,12 @@ def is_plan_number(value: str) -> bool:
 
 
 def _runs_up_from_one(profile: ColumnProfile) -> float:
-    """Most frequent values 1, 2, 3, ... (or 0, 1, 2, ...) in that order: line k of a parent
-    exists only where line k-1 does, so line numbers always look like this; quantities often do."""
-    values = [_num(v.value) for v in profile.top_values[:4]]
-    if len(values) < 2 or any(v is None for v in values):
+    """Most frequent values 1, 2, 3, ... (or 0, 1, 2, ...) in that order, three at least, and every
+    shown top value on the run: line k of a parent exists only where line k-1 does, so line
+    numbers always look like this. A 0/1 flag (two values) or a count with a favourite round
+    value (instalments: 1, 2, 3, 4, 5, 10) does not."""
+    values = [_num(v.value) for v in profile.top_values[:6]]
+    if len(values) < 3 or any(v is None for v in values):
         return 0.0
     steps = all(b == a + 1 for a, b in pairwise(values))  # type: ignore[operator]
     return float(values[0] in (0.0, 1.0) and steps)
