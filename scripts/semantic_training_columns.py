@@ -95,8 +95,15 @@ ATTRIBUTE_LABELS = [
     "kitchen storage", "heart failure", "standard", "premium", "economy", "tier 1", "tier 2",
     "Accent Chairs", "Area Rugs", "Bed Frames", "Desk Lamps", "small business", "enterprise",
 ]  # fmt: skip
-FIRST = _w("John Mary Wei Li Ana Pedro James Linda 张伟 王芳 李娜 Maria Carlos")
-LAST = _w("Smith Johnson Silva Santos Wang Zhang Brown Garcia Lee")
+FIRST = _w(
+    "John Mary Wei Li Ana Pedro James Linda 张伟 王芳 李娜 Maria Carlos Robert Patricia Michael Jennifer "
+    "David Elizabeth Ahmed Fatima Yuki Hiroshi Olga Ivan Priya Rahul Sofia Lucas Emma Noah"
+)
+LAST = _w(
+    "Smith Johnson Silva Santos Wang Zhang Brown Garcia Lee Miller Davis Wilson Anderson Taylor Thomas "
+    "Moore Martin Jackson Thompson White Harris Clark Lewis Walker Young King Wright Lopez Hill Scott "
+    "Green Adams Baker Nelson Carter Mitchell Perez Roberts Turner Phillips Campbell Parker Evans"
+)
 STREETS = _w("Main Oak Pine Maple Cedar Elm Washington Park Lake Hill")
 ORGS = _w("Medical Center Hospital Regional Memorial Community Clinic Health Systems Inc Ltd Group Co")
 
@@ -180,6 +187,11 @@ def _date(rng: Rng, n: int) -> list[object]:
 
 
 def _price(rng: Rng, n: int) -> list[object]:
+    if rng.random() < 0.2:
+        # Whole-number money: salaries, house prices, revenues, prices in yen or won.
+        values = np.exp(rng.normal(rng.uniform(7, 17), rng.uniform(0.3, 1.2), size=n))
+        step = 10 ** int(rng.integers(0, 4))
+        return [int(round(v / step) * step) for v in values]
     values = np.exp(rng.normal(rng.uniform(1.5, 6), 1.0, size=n))
     if rng.random() < 0.4:
         return [float(np.floor(v) + 0.9) for v in values]
@@ -438,6 +450,10 @@ def _quantity(rng: Rng, n: int) -> list[object]:
 
 
 def _measure(rng: Rng, n: int) -> list[object]:
+    """Sizes, weights, rates, counts of things: in half the columns one of the newer shapes
+    (`physical_measure`), which real tables hold far more often than prices or discounts."""
+    if rng.random() < 0.5:
+        return physical_measure(rng, n)
     kind = rng.integers(0, 5)
     if kind == 0:
         return [int(v) for v in np.exp(rng.normal(rng.uniform(1, 8), 1.2, size=n))]
@@ -450,6 +466,33 @@ def _measure(rng: Rng, n: int) -> list[object]:
             return menu_counts(rng, n)
         return [int(v) for v in rng.integers(1, int(rng.integers(4, 30)), size=n)]
     return [None if rng.random() < 0.2 else int(v) for v in rng.integers(0, 5000, size=n)]
+
+
+def physical_measure(rng: Rng, n: int) -> list[object]:
+    """A measurement as science, engineering and economics tables hold it: a decimal at any
+    scale (0.2-5 carats, 1.6-7 litres, 2-17 percent, -10-35 degrees, millions of people), a
+    menu of sizes (4/6/8 cylinders, 14/15/17 inch, 256/512/1024 GB) or a bell of integers."""
+    kind = int(rng.integers(0, 4))
+    if kind == 0:  # decimals around a centre at any scale, sometimes below zero
+        centre = 10 ** rng.uniform(-1.5, 5)
+        spread = centre * rng.uniform(0.05, 0.8)
+        shift = -centre * rng.uniform(0, 1.5) if rng.random() < 0.15 else 0.0
+        values = np.abs(rng.normal(centre, spread, size=n)) + shift
+        decimals = int(rng.choice([1, 1, 2, 2, 3, 4]))
+        return [round(float(v), decimals) for v in values]
+    if kind == 1:  # a menu of sizes or models
+        base = float(rng.choice([2, 4, 10, 12, 13, 40, 64, 80, 100, 1000]))
+        factors = np.unique(np.round(base * rng.choice([0.5, 0.75, 1, 1.25, 1.5, 2, 3, 4, 8], size=6), 1))
+        values = list(rng.choice(factors, size=n, p=rng.dirichlet(np.ones(len(factors)))))
+        whole = all(float(v).is_integer() for v in factors)
+        return [int(v) if whole else float(v) for v in values]
+    if kind == 2:  # a bell of whole numbers (miles per gallon, ages, scores, table widths)
+        centre = 10 ** rng.uniform(0.7, 3.5)
+        return [max(0, int(np.rint(v))) for v in rng.normal(centre, centre * rng.uniform(0.05, 0.4), size=n)]
+    # a skewed total: populations, areas, volumes, with whole or 1-3 decimal values
+    values = np.exp(rng.normal(rng.uniform(0, 13), rng.uniform(0.5, 2), size=n))
+    decimals = int(rng.choice([0, 0, 1, 2, 3]))
+    return [int(v) if decimals == 0 else round(float(v), decimals) for v in values]
 
 
 def menu_counts(rng: Rng, n: int) -> list[object]:
@@ -497,9 +540,8 @@ def _session(rng: Rng, n: int) -> list[object]:
 
 
 def _flag(rng: Rng, n: int) -> list[object]:
-    pair = [["0", "1"], ["yes", "no"], ["Y", "N"], ["true", "false"], ["是", "否"], ["Yes", "No"]][
-        int(rng.integers(0, 6))
-    ]
+    pairs = [["0", "1"], ["yes", "no"], ["Y", "N"], ["true", "false"], ["是", "否"], ["Yes", "No"]]
+    pair = pairs[int(rng.choice(6, p=[0.35, 0.13, 0.13, 0.13, 0.13, 0.13]))]
     if rng.random() < 0.12:
         # A flag that never varies in this extract (a judgement file listing positives only),
         # most often written 0/1 there.
@@ -565,6 +607,53 @@ def acronym(rng: Rng) -> str:
     return head
 
 
+CLASS_SETS = [
+    _w("Male Female"), _w("M F"), _w("Low Medium High"), _w("Small Medium Large"), _w("S M L XL"),
+    _w("Gold Silver Bronze"), _w("North South East West"), _w("Urban Rural Suburban"),
+    _w("Basic Standard Premium"), _w("New Used Refurbished"), _w("Junior Senior Lead Manager"),
+    _w("Domestic International"), _w("Online Offline"), _w("Fiction Nonfiction Reference"),
+    _w("Democrat Republican Independent"), _w("Manual Automatic"), _w("Single Married Divorced"),
+]  # fmt: skip
+
+
+def short_codes(rng: Rng, n: int) -> list[object]:
+    """Classes written as short codes or plain attribute values: grades (`A`, `B2`, `VS1`),
+    one-letter kinds (`f`, `r`, `4`), or a common set (Male/Female, Low/Medium/High)."""
+    if rng.random() < 0.4:
+        vocab = list(CLASS_SETS[int(rng.integers(0, len(CLASS_SETS)))])
+        if rng.random() < 0.3:
+            vocab = [v.lower() for v in vocab]
+        return _pick(rng, n, vocab)
+    k = int(rng.integers(2, 10))
+    width = int(rng.choice([1, 1, 2, 3]))
+    letters = list(string.ascii_uppercase if rng.random() < 0.6 else string.ascii_lowercase)
+    codes: set[str] = set()
+    while len(codes) < k:
+        code = "".join(rng.choice(letters, size=width))
+        if rng.random() < 0.3:
+            code += str(rng.integers(1, 4))
+        codes.add(code if rng.random() > 0.1 else str(rng.integers(1, 10)))
+    return _pick(rng, n, sorted(codes))
+
+
+def _person_name(rng: Rng, n: int) -> list[object]:
+    """Full names, and the other ways tables write people: surname only, "Last, First", with
+    a middle initial."""
+    style = int(rng.choice(4, p=[0.55, 0.15, 0.15, 0.15]))
+    out: list[object] = []
+    for _ in range(n):
+        first, last = str(rng.choice(FIRST)), str(rng.choice(LAST))
+        if style == 1:
+            out.append(last)
+        elif style == 2:
+            out.append(f"{last}, {first}")
+        elif style == 3:
+            out.append(f"{first} {rng.choice(list(string.ascii_uppercase))}. {last}")
+        else:
+            out.append(f"{first} {last}")
+    return out
+
+
 def _unknown(rng: Rng, n: int) -> list[object]:
     if rng.random() < 0.5:
         # Placeholders only: a column of zeros is a number (a flag or count never set), not a blank.
@@ -601,7 +690,8 @@ MAKERS: dict[str, Maker] = {
         lambda: _zipf_ints(r, n, 1, int(10 ** r.uniform(3, 7)), int(r.integers(20, 4000))),
         lambda: _pick(r, n, ATTRIBUTE_LABELS, int(r.integers(2, 10))),
         lambda: long_keys(r, n, int(r.integers(10, 2000))),  # snowflake-style category ids
-    ][int(r.choice(5, p=[0.45, 0.12, 0.13, 0.18, 0.12]))](),
+        lambda: short_codes(r, n),
+    ][int(r.choice(6, p=[0.36, 0.1, 0.1, 0.22, 0.1, 0.12]))](),
     "category_path": lambda r, n: [
         None if r.random() < missing else str(sep).join(r.choice(CATEGORIES, size=int(r.integers(2, 4))))
         for sep, missing in [(r.choice([" > ", "/", "."]), r.choice([0.0, 0.0, r.uniform(0.05, 0.5)]))]
@@ -643,7 +733,7 @@ MAKERS: dict[str, Maker] = {
         for _ in range(n)
     ],
     "phone": _phone,
-    "person_name": lambda r, n: [f"{r.choice(FIRST)} {r.choice(LAST)}" for _ in range(n)],
+    "person_name": _person_name,
     "address": lambda r, n: [
         None
         if r.random() < 0.3
@@ -750,6 +840,12 @@ NAMES: dict[str, list[str]] = {
         "product class",
         "ownership",
         "class name",
+        "gender",
+        "sex",
+        "tier",
+        "level",
+        "class code",
+        "type code",
     ],
     "category_path": [
         "category path",
@@ -807,6 +903,16 @@ NAMES: dict[str, list[str]] = {
         "shipping fee",
         "prc",
         "value",
+        "salary",
+        "income",
+        "revenue",
+        "median price",
+        "spend",
+        "gmv",
+        "turnover",
+        "wage",
+        "收入",
+        "工资",
     ],
     "currency": ["currency", "currency code", "ccy", "货币", "币种", "cur"],
     "quantity": [
@@ -1033,6 +1139,13 @@ NAMES: dict[str, list[str]] = {
         "is new",
         "label",
         "clicked",
+        "on sale",
+        "in stock",
+        "featured",
+        "is promoted",
+        "display",
+        "returned",
+        "has warranty",
     ],
     "free_text": [
         "note",
@@ -1072,6 +1185,39 @@ NAMES: dict[str, list[str]] = {
         "duration",
         "distance",
         "age",
+        "area",
+        "volume",
+        "depth",
+        "height",
+        "diameter",
+        "temperature",
+        "temp max",
+        "temp min",
+        "precipitation",
+        "wind speed",
+        "speed",
+        "mileage",
+        "horsepower",
+        "displacement",
+        "cylinders",
+        "engine size",
+        "ratio",
+        "rate",
+        "population",
+        "density",
+        "capacity",
+        "memory",
+        "screen size",
+        "disk size",
+        "acceleration",
+        "elevation",
+        "altitude",
+        "savings rate",
+        "unemployment rate",
+        "mass",
+        "面积",
+        "温度",
+        "人口",
     ],
     "identifier": [
         "id",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +19,9 @@ from semantic_training_columns import (
     draw_column,
     line_numbers,
     long_keys,
+    menu_counts,
+    physical_measure,
+    short_codes,
     style_name,
     zh_query,
     zh_title,
@@ -77,3 +81,31 @@ def test_chinese_queries_are_short_and_titles_long() -> None:
     titles = [zh_title(rng) for _ in range(300)]
     assert max(map(len, queries)) <= 14
     assert np.mean([len(q) for q in queries]) * 2 < np.mean([len(t) for t in titles])
+
+
+def test_menu_counts_have_a_favourite_above_its_neighbours() -> None:
+    rng = np.random.default_rng(6)
+    bumped = 0
+    for _ in range(40):
+        values = menu_counts(rng, 3000)
+        counts = [values.count(k) for k in range(1, max(values) + 1)]
+        assert counts[0] > counts[1], "1 is chosen before 2"
+        bumped += any(b > a for a, b in pairwise(counts))
+    assert bumped >= 20, "unlike line numbers, counts do not always fall"
+
+
+def test_physical_measures_are_numbers_at_many_scales() -> None:
+    rng = np.random.default_rng(7)
+    columns = [physical_measure(rng, 200) for _ in range(200)]
+    assert all(isinstance(v, int | float) for column in columns for v in column)
+    medians = [float(np.median(column)) for column in columns]
+    assert min(medians) < 1 and max(medians) > 10_000
+    assert any(any(isinstance(v, float) and not v.is_integer() for v in column) for column in columns)
+
+
+def test_short_codes_are_few_and_short() -> None:
+    rng = np.random.default_rng(8)
+    for _ in range(100):
+        values = short_codes(rng, 500)
+        assert 1 <= len(set(values)) <= 12
+        assert max(len(str(v)) for v in values) <= 13

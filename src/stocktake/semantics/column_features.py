@@ -211,7 +211,8 @@ def _dense_block(profile: ColumnProfile, samples: list[str], feats: ColumnFeatur
     # number or a hashed key does not. Rows per distinct value separate entity keys (few
     # repeats) from the keys of the things events are about (users: hundreds of events each).
     span = hi - lo + 1 if integral else 0.0
-    fills_range = float(integral and distinct > 1 and distinct / max(span, 1.0) > 0.5)
+    # Two values (a 0/1 flag) fill their range trivially: that says nothing of keys.
+    fills_range = float(integral and distinct > 2 and distinct / max(span, 1.0) > 0.5)
     repeats = non_null / max(distinct, 1)
     null_like = sum(profile.null_like.values()) / non_null
     stats: dict[str, float] = {f"type {t}": float(profile.logical_type == t) for t in LOGICAL_TYPES}
