@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 
 import numpy as np
@@ -35,9 +36,18 @@ from stocktake.semantics.type_accuracy import score_decisions
 
 LABELS = Path(__file__).resolve().parents[1] / "data" / "semantic_columns.csv"
 SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+# The fresh set: tables shipped in PyPI packages, fetched by scripts/fresh_semantic_columns.py
+# (CI runs it before the tests; without the folder these cases skip).
+FRESH_LABELS = LABELS.with_name("semantic_columns_fresh.csv")
+FRESH_DATA = (
+    Path(os.environ.get("STOCKTAKE_FRESH_COLUMNS", Path.home() / ".cache" / "stocktake" / "fresh-columns"))
+    / "data"
+)
 # Measured on the labelled set with the shipped model (see docs/semantic-types.md), minus a margin.
 MIN_ACCURACY = 0.82  # measured 0.844 (sixth round) at the default threshold; the issue asks for 0.90
 MIN_ACCURACY_ENCODER = 0.86  # measured 0.883 (sixth round) with the encoder model at the default threshold
+MIN_FRESH_ACCURACY = 0.62  # measured 0.656 (105/160, sixth round)
+MIN_FRESH_ACCURACY_ENCODER = 0.66  # measured 0.706 (113/160, sixth round)
 
 
 def _profile(column: str, logical_type: str = "string", **fields: object) -> ColumnProfile:
@@ -280,35 +290,36 @@ def test_the_encoder_model_is_used_when_the_extra_is_installed() -> None:
     assert classify_profile("ship_to", city).semantic_type == SemanticType.CITY
 
 
-def _labelled_rows() -> list[dict[str, str]]:
-    with LABELS.open(newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
-
-
-def _labelled_profiles() -> list[tuple[ColumnProfile, dict[str, str]]]:
+def _labelled_profiles(labels: Path, root: Path) -> list[tuple[ColumnProfile, dict[str, str]]]:
     import stocktake
     from stocktake.pipeline import ScanOptions
 
-    rows = _labelled_rows()
+    with labels.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
     options = ScanOptions(findings=False, relationships=False, suggest=False)
     profiles: dict[tuple[Path, str], ColumnProfile] = {}
     for folder in sorted({r["source_path"].split("/", 1)[0] for r in rows}):
-        run = stocktake.scan([str(SHARED_DATA / folder)], options)
+        run = stocktake.scan([str(root / folder)], options)
         location = {a.id: Path(a.location).resolve() for a in run.assets}
         profiles |= {(location[p.asset], p.column): p for p in run.profiles}
-    return [(profiles[((SHARED_DATA / r["source_path"]).resolve(), r["column"])], r) for r in rows]
+    return [(profiles[((root / r["source_path"]).resolve(), r["column"])], r) for r in rows]
 
 
-@pytest.mark.skipif(not SHARED_DATA.is_dir(), reason=f"{SHARED_DATA} not present: cannot measure accuracy")
 @pytest.mark.parametrize(
-    ("use_encoder", "minimum"),
+    ("labels", "root", "use_encoder", "minimum"),
     [
-        pytest.param(False, MIN_ACCURACY, id="torch-free"),
-        pytest.param(True, MIN_ACCURACY_ENCODER, id="encoder", marks=pytest.mark.model),
+        pytest.param(LABELS, SHARED_DATA, False, MIN_ACCURACY, id="official-torch-free"),
+        pytest.param(LABELS, SHARED_DATA, True, MIN_ACCURACY_ENCODER, id="official-encoder", marks=pytest.mark.model),
+        pytest.param(FRESH_LABELS, FRESH_DATA, False, MIN_FRESH_ACCURACY, id="fresh-torch-free"),
+        pytest.param(FRESH_LABELS, FRESH_DATA, True, MIN_FRESH_ACCURACY_ENCODER, id="fresh-encoder", marks=pytest.mark.model),
     ],
-)
-def test_accuracy_on_the_labelled_columns(use_encoder: bool, minimum: float) -> None:
-    labelled = _labelled_profiles()
+)  # fmt: skip
+def test_accuracy_on_the_labelled_columns(
+    labels: Path, root: Path, use_encoder: bool, minimum: float
+) -> None:
+    if not root.is_dir():
+        pytest.skip(f"{root} not present: cannot measure accuracy on {labels.name}")
+    labelled = _labelled_profiles(labels, root)
     decisions = classify_many([(p.column, p, None) for p, _ in labelled], use_encoder=use_encoder)
     accuracy = score_decisions([row for _, row in labelled], decisions)
     print("\n".join(accuracy.lines()))
