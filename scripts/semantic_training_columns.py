@@ -61,6 +61,49 @@ PROVINCES = _w(
     "JEFFERSON MARSHALL Cook Orange Queens"
 )
 COUNTRIES = _w("US CN BR DE FR GB JP China Brazil Germany France USA 中国 日本 India Canada")
+# Chinese geography, from general knowledge: provincial-level divisions, prefecture-level
+# cities, the characters county and district names are made of, and country names.
+ZH_PROVINCES = _w(
+    "北京 天津 河北 山西 内蒙古 辽宁 吉林 黑龙江 上海 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 广西 "
+    "海南 重庆 四川 贵州 云南 西藏 陕西 甘肃 青海 宁夏 新疆 台湾 香港 澳门"
+)
+ZH_PROVINCE_SUFFIX = {
+    "北京": "市", "天津": "市", "上海": "市", "重庆": "市", "内蒙古": "自治区", "广西": "壮族自治区",
+    "西藏": "自治区", "宁夏": "回族自治区", "新疆": "维吾尔自治区", "香港": "特别行政区", "澳门": "特别行政区",
+}  # fmt: skip
+ZH_CITIES = _w(
+    "石家庄 唐山 保定 邯郸 太原 大同 呼和浩特 包头 沈阳 大连 鞍山 长春 哈尔滨 大庆 南京 苏州 无锡 常州 南通 "
+    "徐州 扬州 杭州 宁波 温州 嘉兴 绍兴 金华 台州 合肥 芜湖 福州 厦门 泉州 南昌 赣州 济南 青岛 烟台 潍坊 临沂 "
+    "郑州 洛阳 武汉 宜昌 襄阳 长沙 株洲 岳阳 广州 深圳 珠海 汕头 佛山 东莞 中山 惠州 南宁 柳州 桂林 海口 三亚 "
+    "成都 绵阳 贵阳 遵义 昆明 大理 拉萨 西安 宝鸡 兰州 西宁 银川 乌鲁木齐 喀什 北京 上海 天津 重庆"
+)
+ZH_PLACE_CHARS = list(
+    "安平宁阳山江河城东西南北新永兴丰昌长清和德化武文龙云金石白黄青乐福庆泰华海湖林源溪宝川水丘陵台"
+)
+ZH_COUNTRIES = _w(
+    "中国 美国 日本 韩国 德国 法国 英国 意大利 西班牙 俄罗斯 巴西 印度 加拿大 澳大利亚 新加坡 泰国 越南 马来西亚 "
+    "印度尼西亚 菲律宾 墨西哥 阿根廷 南非 埃及 荷兰 瑞士 瑞典 新西兰 土耳其 沙特阿拉伯"
+)
+ZH_ROADS = _w("人民 解放 中山 建设 文三 南京 长江 黄河 和平 胜利 新华 朝阳 学院 科技 滨江")
+
+
+def zh_county(rng: Rng) -> str:
+    """A county-level name: two place characters and 区, 县, 市 or 旗 (朝阳区, 安平县)."""
+    head = "".join(rng.choice(ZH_PLACE_CHARS, size=int(rng.choice([1, 2, 2, 2, 3]))))
+    return head + str(rng.choice(["区", "区", "县", "县", "市", "旗"]))
+
+
+def zh_province(rng: Rng, full: bool) -> str:
+    name = str(rng.choice(ZH_PROVINCES))
+    return name + ZH_PROVINCE_SUFFIX.get(name, "省") if full else name
+
+
+def zh_address(rng: Rng) -> str:
+    """省 + 市 + 区 + road + number, as a Chinese shipping address is written."""
+    road = f"{rng.choice(ZH_ROADS)}{rng.choice(['路', '街', '大道'])}{rng.integers(1, 999)}号"
+    return f"{zh_province(rng, True)}{rng.choice(ZH_CITIES)}市{zh_county(rng)}{road}"
+
+
 STATUSES = _w(
     "delivered shipped canceled processing invoiced approved created pending active inactive refunded 已发货 待付款"
 )
@@ -654,6 +697,31 @@ def _person_name(rng: Rng, n: int) -> list[object]:
     return out
 
 
+def _province(rng: Rng, n: int) -> list[object]:
+    """Provinces or states: codes and names from many countries, or China's in Chinese, short
+    (浙江) or full (浙江省, 广西壮族自治区), one habit per column."""
+    if rng.random() < 0.35:
+        full = rng.random() < 0.5
+        vocab = sorted({zh_province(rng, full) for _ in range(60)})
+        return _pick(rng, n, vocab, int(rng.integers(4, len(vocab))))
+    return _pick(rng, n, PROVINCES, int(rng.integers(4, 20)))
+
+
+def _city(rng: Rng, n: int) -> list[object]:
+    """Cities: names from many countries, or Chinese prefecture cities (with or without 市) and
+    county-level places (朝阳区, 安平县)."""
+    if rng.random() < 0.35:
+        suffix = "市" if rng.random() < 0.4 else ""
+        vocab = [f"{c}{suffix}" for c in ZH_CITIES]
+        if rng.random() < 0.4:
+            vocab = sorted({zh_county(rng) for _ in range(200)})
+        return _pick(rng, n, vocab, int(rng.integers(6, min(60, len(vocab)))))
+    return [
+        v.replace("_", " ") if rng.random() < 0.5 else v
+        for v in _pick(rng, n, CITIES, int(rng.integers(6, 22)))
+    ]
+
+
 def _unknown(rng: Rng, n: int) -> list[object]:
     if rng.random() < 0.5:
         # Placeholders only: a column of zeros is a number (a flag or count never set), not a blank.
@@ -715,11 +783,11 @@ MAKERS: dict[str, Maker] = {
     "behaviour_type": lambda r, n: _pick(r, n, BEHAVIOURS[int(r.integers(0, len(BEHAVIOURS)))]),
     "event_time": _event_time,
     "date": _date,
-    "country": lambda r, n: _pick(r, n, COUNTRIES, int(r.integers(2, 10))),
-    "province": lambda r, n: _pick(r, n, PROVINCES, int(r.integers(4, 20))),
-    "city": lambda r, n: [
-        v.replace("_", " ") if r.random() < 0.5 else v for v in _pick(r, n, CITIES, int(r.integers(6, 22)))
-    ],
+    "country": lambda r, n: _pick(
+        r, n, ZH_COUNTRIES if r.random() < 0.3 else COUNTRIES, int(r.integers(2, 12))
+    ),
+    "province": _province,
+    "city": _city,
     "zip_code": _zip_code,
     "latitude": lambda r, n: [round(float(v), 6) for v in r.uniform(-34, 55, size=n) * r.choice([1.0, -0.5])],
     "longitude": lambda r, n: [
@@ -736,6 +804,8 @@ MAKERS: dict[str, Maker] = {
     "person_name": _person_name,
     "address": lambda r, n: [
         None
+        if r.random() < 0.3
+        else zh_address(r)
         if r.random() < 0.3
         else f"{r.integers(1, 9999)} {r.choice(STREETS).upper()} {r.choice(['ST', 'AVE', 'Road', 'BLVD'])}"
         for _ in range(n)
@@ -1037,7 +1107,19 @@ NAMES: dict[str, list[str]] = {
         "county name",
         "st",
     ],
-    "city": ["city", "town", "city name", "城市", "chengshi", "municipality", "cty"],
+    "city": [
+        "city",
+        "town",
+        "city name",
+        "城市",
+        "chengshi",
+        "municipality",
+        "cty",
+        "区县",
+        "所在城市",
+        "城市名称",
+        "district",
+    ],
     "zip_code": [
         "zip",
         "zip code",
