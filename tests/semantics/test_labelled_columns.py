@@ -9,26 +9,20 @@
 from __future__ import annotations
 
 import csv
-import os
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from semantics.labelled_sets import FRESH_DATA, FRESH_LABELS, LABELS, SHARED_DATA
 from stocktake.connectors import open_source
 from stocktake.core.semantic_types import SemanticType
 
-DATA = Path(__file__).resolve().parents[1] / "data"
-SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
-FRESH_DATA = (
-    Path(os.environ.get("STOCKTAKE_FRESH_COLUMNS", Path.home() / ".cache" / "stocktake" / "fresh-columns"))
-    / "data"
-)
 # label file, data folder its source paths are relative to, fewest rows, how to get the data
 SETS = {
-    "official": (DATA / "semantic_columns.csv", SHARED_DATA, 150, "the shared data is not beside the repo"),
+    "official": (LABELS, SHARED_DATA, 150, "the shared data is not beside the repo"),
     "fresh": (
-        DATA / "semantic_columns_fresh.csv", FRESH_DATA, 60, "run scripts/fresh_semantic_columns.py to fetch it",
+        FRESH_LABELS, FRESH_DATA, 60, "run scripts/fresh_semantic_columns.py to fetch it",
     ),
 }  # fmt: skip
 FIELDS = ["source_path", "asset", "column", "semantic_type", "language", "note"]
