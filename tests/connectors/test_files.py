@@ -204,6 +204,37 @@ def test_leading_zeros_beyond_the_type_sample(tmp_path: Path, opened: Any, monke
     assert "column zip kept as text: values have leading zeros (e.g. '01310')" in asset.notes
 
 
+def test_missing_number_tokens_read_as_null(tmp_path: Path, opened: Any) -> None:
+    # R writes NA for a missing number: the column is numbers, and NA is missing, file-wide.
+    data = [["city", "sales", "ratio", "zip", "note"], ["Austin", "68", "1.5", "01310", "ok"],
+            ["Dallas", "NA", "NA", "NA", "NA"], ["Waco", "77", "#N/A", "04195", "fine"]]  # fmt: skip
+    connector = opened(write_csv(tmp_path / "txhousing.csv", data))
+    asset = only(connector)
+    assert types(asset) == {
+        "city": "string",
+        "sales": "integer",
+        "ratio": "float",
+        "zip": "string",
+        "note": "string",
+    }
+    assert rows(connector, asset, "city") == [
+        ("Austin", 68, 1.5, "01310", "ok"), ("Dallas", None, None, None, None), ("Waco", 77, None, "04195", "fine"),
+    ]  # fmt: skip
+    assert asset.read_options["missing_tokens"] == "NA,#N/A"
+    assert "'NA', '#N/A' stands for a missing value" in asset.notes[0]
+    assert "columns sales, ratio" in asset.notes[0]
+
+
+def test_missing_tokens_in_text_alone_stay_text(tmp_path: Path, opened: Any) -> None:
+    # Namibia's code is NA, and no column needs the token to be numbers: nothing changes.
+    data = [["country", "n"], ["NA", "1"], ["DE", "2"], ["null", "3"]]
+    connector = opened(write_csv(tmp_path / "countries.csv", data))
+    asset = only(connector)
+    assert types(asset) == {"country": "string", "n": "integer"}
+    assert [r[0] for r in rows(connector, asset, "n")] == ["NA", "DE", "null"]
+    assert "missing_tokens" not in asset.read_options
+
+
 def test_typed_read_failing_late_falls_back_to_text(tmp_path: Path, opened: Any, monkeypatch: Any) -> None:
     monkeypatch.setattr(files, "CSV_SNIFF_ROWS", 50)
     data = [["n", "day"], *[[str(i), "2024-01-01"] for i in range(3000)], ["n/a", "soon"]]

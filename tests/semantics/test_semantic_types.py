@@ -20,6 +20,7 @@ from stocktake.semantics.column_features import (
     is_headerless,
     is_plan_number,
     name_text,
+    sample_values,
     split_name,
     value_texts,
 )
@@ -33,6 +34,7 @@ from stocktake.semantics.semantic_types import (
     tag_semantic_types,
 )
 from stocktake.semantics.type_accuracy import score_decisions
+from stocktake.semantics.validated_types import CHECKS, ruled_out
 
 # Measured on the labelled set with the shipped model (see docs/semantic-types.md), minus a margin.
 MIN_ACCURACY = 0.85  # measured 0.883 (seventh round) at the default threshold; the issue asks for 0.90
@@ -212,6 +214,40 @@ def test_headerless_log_keys_are_not_phones() -> None:
     decision = classify_profile("column0", users, use_encoder=False)
     assert decision.semantic_type != SemanticType.PHONE
     assert not any("valid phone" in line for line in decision.evidence)
+
+
+def test_a_type_no_shown_value_could_be_is_ruled_out() -> None:
+    # A hospital's 5-digit provider number is named like an id card but none of its values
+    # could be one (nor a phone number): the values decide, the name does not.
+    providers = _profile(
+        "provider_number", "integer", min=10001, max=670031, mean=250_000.0, std=160_000.0, distinct_count=60,
+        top_values=[ValueCount(value=v, count=20) for v in (10018, 10019, 10021, 10022)],
+    )  # fmt: skip
+    excluded = ruled_out(sample_values(providers))
+    assert excluded == set(CHECKS)
+    for use_encoder in (False, True) if encoder_available() else (False,):
+        decision = classify_profile("id_card_number", providers, use_encoder=use_encoder, threshold=0.0)
+        assert decision.semantic_type not in excluded
+    ids = _profile(
+        "id_card_number", distinct_count=990, top_values=[ValueCount(value="11010519491231002X", count=1)]
+    )
+    assert classify_profile("id_card_number", ids, use_encoder=False).semantic_type == SemanticType.ID_CARD
+
+
+def test_a_ruled_out_first_choice_is_said_and_the_rest_renormalised() -> None:
+    # 18-digit order numbers under an ID-card name: every one fails the resident-id checksum.
+    numbers = ["110105194912310021", "110105194912310022", "320102198001011234", "440301199512129876"]
+    orders = _profile(
+        "身份证号", distinct_count=990, min=numbers[0], max=numbers[-1],
+        top_values=[ValueCount(value=v, count=1) for v in numbers],
+    )  # fmt: skip
+    decision = classify_profile("身份证号", orders, use_encoder=False, threshold=0.0)
+    assert decision.evidence[0].startswith("id_card ") and "ruled out" in decision.evidence[0]
+    model = load_model()
+    x = column_features("身份证号", orders).vector()
+    p = model.probabilities(x[None, :])[0]
+    keep = np.array([c not in CHECKS for c in model.classes])
+    assert decision.confidence == pytest.approx(float((p * keep).max() / (p * keep).sum()), abs=1e-3)
 
 
 def test_encoder_texts_spell_out_the_name_and_keep_a_few_values() -> None:

@@ -53,6 +53,9 @@ FORMATS_BY_EXTENSION: dict[str, str] = {
 }
 SUPPORTED_EXTENSIONS = ", ".join(FORMATS_BY_EXTENSION)
 CSV_SNIFF_ROWS = 100_000  # rows DuckDB samples to infer CSV column types
+# Written for a missing number by R (NA), spreadsheets (#N/A), SQL exports (NULL) and pandas
+# (None). A column of numbers and these reads as numbers with NULLs, as pandas would read it.
+MISSING_NUMBER_TOKENS = ("NA", "N/A", "n/a", "#N/A", "NULL", "null", "None")
 JSON_SNIFF_RECORDS = 20_000
 MAX_LINE_BYTES = 256 * 1024 * 1024  # the longest CSV line read (DuckDB's default is 2 MB)
 _LEADING_ZERO = "'^ *[+-]?0[0-9]'"
@@ -76,6 +79,8 @@ def _sql_value(value: object) -> str:
         return str(value)
     if isinstance(value, dict):
         return "{" + ", ".join(f"{sql_literal(k)}: {sql_literal(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_sql_value(v) for v in value) + "]"
     return sql_literal(str(value))
 
 
@@ -505,6 +510,18 @@ class FilesConnector(Connector):
             **{k: v for k, v in formats.items() if k in ("skip", "comment")},
         }
         as_text = table_function("read_csv", path, {**pinned, "columns": dict.fromkeys(columns, "VARCHAR")})
+        if "nullstr" not in options:
+            tokens, numbers = self._missing_number_tokens(
+                as_text, [c for c, t in columns.items() if t == "VARCHAR"]
+            )
+            if tokens:
+                spelled = ", ".join(repr(t) for t in tokens)
+                notes.append(
+                    f"{spelled} stands for a missing value and is read as NULL: otherwise only numbers "
+                    f"in column{'s' if len(numbers) > 1 else ''} {', '.join(numbers)}"
+                )
+                planned = self._typed_csv(path, {**options, "nullstr": ["", *tokens]}, notes)
+                return planned[0], planned[1], {**planned[2], "missing_tokens": ",".join(tokens)}
         numeric = [c for c, t in columns.items() if logical_type(t) in NUMERIC_TYPES]
         if numeric:  # the sample may have missed them: look at every row
             checks = ", ".join(
@@ -529,6 +546,32 @@ class FilesConnector(Connector):
             row_count = self._count(source, [])
         notes.extend(found)
         return source, row_count, extra
+
+    def _missing_number_tokens(self, as_text: str, text_columns: list[str]) -> tuple[list[str], list[str]]:
+        """Missing-value tokens that alone keep text columns from being numbers, and those columns.
+
+        A column qualifies when every value is a number or one of MISSING_NUMBER_TOKENS, with at
+        least one of each; codes with leading zeros (zip codes) are no numbers here either."""
+        if not text_columns:
+            return [], []
+        tokens = ", ".join(sql_literal(t) for t in MISSING_NUMBER_TOKENS)
+        parts = []
+        for column in text_columns:
+            c = quote_duckdb(column)
+            parts.append(
+                f"bool_and({c} IS NULL OR {c} IN ({tokens}) OR (TRY_CAST({c} AS DOUBLE) IS NOT NULL "
+                f"AND NOT regexp_matches({c}, {_LEADING_ZERO}))) "
+                f"AND count(TRY_CAST({c} AS DOUBLE)) > 0, list(DISTINCT {c}) FILTER (WHERE {c} IN ({tokens}))"
+            )
+        row = next(iter(self._conn.execute(f"SELECT {', '.join(parts)} FROM {as_text}").fetchall()), ())
+        found: set[str] = set()
+        numbers: list[str] = []
+        for index, column in enumerate(text_columns):
+            qualifies, seen = row[2 * index], row[2 * index + 1]
+            if qualifies and seen:
+                numbers.append(column)
+                found.update(seen)
+        return [t for t in MISSING_NUMBER_TOKENS if t in found], numbers
 
     def _note_text_digits(
         self, text: str, dialect: csv_sniff.Dialect, complete: bool, source: str, notes: list[str]

@@ -29,8 +29,10 @@ from stocktake.semantics.column_features import (
     column_features,
     encoder_features,
     name_text,
+    sample_values,
     value_texts,
 )
+from stocktake.semantics.validated_types import ruled_out
 
 if TYPE_CHECKING:
     from stocktake.core.records import Asset, ColumnProfile, Run
@@ -166,11 +168,20 @@ def classify_many(
         x = np.hstack([x, model.embedding_scale * embedded])
     probs = model.probabilities(x)
     decisions = []
-    for (_, profile, _), f, row, p in zip(columns, feats, x, probs, strict=True):
-        best = int(np.argmax(p))
-        confidence = float(p[best])
+    for (_, profile, samples), f, row, p in zip(columns, feats, x, probs, strict=True):
+        excluded = ruled_out(sample_values(profile) + [s for s in samples or [] if s])
+        allowed = np.array([c not in excluded for c in model.classes])
+        # Condition on what the validators showed: the ruled-out types get probability 0 and
+        # the rest share what they held (P(type | features, not ruled out)).
+        kept = np.where(allowed, p, 0.0)
+        kept = kept / kept.sum() if kept.sum() > 0 else p
+        best = int(np.argmax(kept))
+        confidence = float(kept[best])
         chosen = model.classes[best]
         evidence = _evidence(f, row, model.coef[best])
+        top = int(np.argmax(p))
+        if top != best:
+            evidence = [f"{model.classes[top]} {p[top]:.2f} ruled out: no shown value validates", *evidence]
         if confidence < threshold:
             evidence = [f"best guess {chosen} {confidence:.2f} < threshold {threshold:.2f}", *evidence]
             chosen = SemanticType.UNKNOWN
