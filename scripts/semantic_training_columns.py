@@ -229,6 +229,20 @@ def _date(rng: Rng, n: int) -> list[object]:
     return [d.strftime(fmt) for d in _timestamps(rng, n, midnight=True)]
 
 
+def date_parts(rng: Rng, n: int) -> list[object]:
+    """A date kept as one of its parts: a year (1950-2030, a span of one to forty years) or a
+    month (1-12, or its English abbreviation), as statistics and panel tables keep them."""
+    if rng.random() < 0.6:
+        first = int(rng.integers(1950, 2026))
+        span = int(rng.integers(1, 41))
+        years = rng.integers(first, min(first + span, 2030) + 1, size=n)
+        return [int(y) for y in years] if rng.random() < 0.8 else [str(y) for y in years]
+    months = [int(m) for m in rng.integers(1, 13, size=n)]
+    if rng.random() < 0.25:
+        return [MONTH_ABBREVIATIONS[m - 1] for m in months]
+    return months
+
+
 def _price(rng: Rng, n: int) -> list[object]:
     if rng.random() < 0.2:
         # Whole-number money: salaries, house prices, revenues, prices in yen or won.
@@ -1094,6 +1108,16 @@ NAMES: dict[str, list[str]] = {
         "riqi",
         "ds",
         "as of",
+        "start",
+        "end",
+        "start date",
+        "end date",
+        "begin",
+        "valid from",
+        "valid to",
+        "expiry",
+        "开始日期",
+        "结束日期",
     ],
     "country": ["country", "country code", "nation", "国家", "guojia", "ctry"],
     "province": [
@@ -1365,6 +1389,14 @@ PREFIXES = [
 ]
 
 
+MONTH_ABBREVIATIONS = _w("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec")
+DATE_PART_NAMES = [
+    "year", "yr", "fiscal year", "model year", "survey year", "month", "mon", "month of year",
+    "年份", "年度", "月份", "nianfen", "yuefen",
+]  # fmt: skip
+# Statistics and science tables name measures by a letter or a short abbreviation.
+SHORT_MEASURE_NAMES = _w("x y z w h d l r t v a b wt ht len vol dia alt val avg")
+
 # Names that fit only particular values, drawn together: (share of the type's columns, stems, maker).
 LINE_NAMES = [
     "order item id", "item seq", "line no", "line number", "line item", "item no", "payment sequential",
@@ -1372,6 +1404,8 @@ LINE_NAMES = [
 ]  # fmt: skip
 VARIANTS: dict[str, list[tuple[float, list[str], Maker]]] = {
     "identifier": [(0.25, LINE_NAMES, line_numbers)],
+    "date": [(0.2, DATE_PART_NAMES, date_parts)],
+    "numeric_measure": [(0.12, SHORT_MEASURE_NAMES, physical_measure)],
 }
 
 

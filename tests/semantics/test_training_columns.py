@@ -11,11 +11,15 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
 
 from semantic_training_columns import (
+    DATE_PART_NAMES,
     LINE_NAMES,
     MAKERS,
+    MONTH_ABBREVIATIONS,
     NAMES,
+    SHORT_MEASURE_NAMES,
     card_number,
     cn_resident_id,
+    date_parts,
     draw_column,
     line_numbers,
     long_keys,
@@ -109,3 +113,22 @@ def test_short_codes_are_few_and_short() -> None:
         values = short_codes(rng, 500)
         assert 1 <= len(set(values)) <= 12
         assert max(len(str(v)) for v in values) <= 13
+
+
+def test_date_parts_are_years_or_months_and_pair_with_their_names() -> None:
+    rng = np.random.default_rng(9)
+    kinds = set()
+    for _ in range(60):
+        values = date_parts(rng, 300)
+        if all(isinstance(v, str) and v in MONTH_ABBREVIATIONS for v in values):
+            kinds.add("month names")
+        elif all(1 <= int(v) <= 12 for v in values):
+            kinds.add("months")
+        else:
+            assert all(1950 <= int(v) <= 2030 for v in values)
+            kinds.add("years")
+    assert kinds == {"month names", "months", "years"}
+    stems = {draw_column(rng, "date", 10)[0] for _ in range(300)}
+    assert stems & set(DATE_PART_NAMES) and stems - set(DATE_PART_NAMES)
+    stems = {draw_column(rng, "numeric_measure", 10)[0] for _ in range(300)}
+    assert stems & set(SHORT_MEASURE_NAMES) and stems - set(SHORT_MEASURE_NAMES)
