@@ -155,6 +155,10 @@ def test_truncated_sample_drops_its_last_record() -> None:
         ([["order_id"], ["e481f51c"], ["53cdb2fc"]], True),  # fixed-width ids under a longer name
         ([["2024-01-01", "x"], ["2024-01-02", "y"]], False),
         ([["only", "row"]], True),
+        # All text, no header: a first value met again below, or repeated within the row.
+        ([["北京市", "东城区"], ["北京市", "西城区"], ["上海市", "黄浦区"]], False),
+        ([["天津", "天津"], ["河北", "石家庄"], ["山西", "太原"]], False),
+        ([["province", "city"], ["北京市", "东城区"], ["北京市", "西城区"]], True),
     ],
 )
 def test_has_header(rows: list[list[str]], expected: bool) -> None:

@@ -265,6 +265,18 @@ def test_headerless_file(tmp_path: Path, opened: Any) -> None:
     assert asset.row_count == 3
 
 
+def test_headerless_text_file_keeps_its_first_row(tmp_path: Path, opened: Any) -> None:
+    # A place list without a header: 北京市 comes again below, so the first row is data.
+    path = tmp_path / "places.csv"
+    path.write_text("北京市,东城区\n北京市,西城区\n上海市,黄浦区\n", encoding="utf-8")
+    connector = opened(path)
+    asset = only(connector)
+    assert asset.read_options["header"] is False
+    assert [c.name for c in asset.columns] == ["column0", "column1"]
+    assert rows(connector, asset, "column1")[0] == ("北京市", "东城区")
+    assert asset.row_count == 3
+
+
 def test_preamble_and_comment_lines(tmp_path: Path, opened: Any) -> None:
     (tmp_path / "report.csv").write_text("Report generated 2024-01-01\n\nid,name,qty\n1,a,3\n2,b,4\n3,c,5\n")
     (tmp_path / "commented.csv").write_text("# exported\nid,name\n1,a\n# note\n2,b\n")

@@ -83,3 +83,17 @@ def test_every_labelled_column_exists_in_the_data(name: str) -> None:
             elif row["column"] not in {c.name for c in asset.columns}:
                 missing.append(f"{row['source_path']}: {row['column']}")
     assert missing == []
+
+
+def test_the_fresh_set_splits_by_package_into_its_two_halves() -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+    from eval_semantic_types import DEVELOPMENT_PACKAGES, in_half
+
+    rows = _rows("fresh")
+    development = [r for r in rows if in_half(r, "development")]
+    test = [r for r in rows if in_half(r, "test")]
+    assert len(development) + len(test) == len(rows) and development and test
+    assert {r["source_path"].split("/", 1)[0] for r in development} == set(DEVELOPMENT_PACKAGES)
+    assert all(in_half(r, None) for r in rows)

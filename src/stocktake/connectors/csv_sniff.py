@@ -286,12 +286,18 @@ def has_header(rows: list[list[str]]) -> bool:
 
     Each column votes: a text first value above numbers or dates is a header; a first value of
     the column's own type is data; a first value whose length differs from fixed-length text
-    below it is a header. Ties, including all-text tables, go to "header": most files have one.
+    below it is a header; a text first value met again below it is data (a column's name is
+    not one of its values: `北京市` heading a list of places that names 北京市 again). A first row
+    that repeats a value is data too, since names are unique. Ties, including all-text tables
+    without these signs, go to "header": most files have one.
     """
     if len(rows) < 2:
         return True
     first, rest = rows[0], rows[1:]
     header_votes = data_votes = 0
+    named = [cell.strip() for cell in first if cell.strip()]
+    if len(set(named)) < len(named):
+        data_votes += 1
     for i, head in enumerate(first):
         values = [r[i] for r in rest if i < len(r) and r[i].strip()]
         head_kind = _kind(head)
@@ -305,6 +311,8 @@ def has_header(rows: list[list[str]]) -> bool:
                 data_votes += 1
             else:
                 header_votes += 1
+        elif head_kind == "text" and head.strip() in {v.strip() for v in values}:
+            data_votes += 1
         elif head_kind == "text" and len({len(v) for v in values}) == 1 and len(head) != len(values[0]):
             header_votes += 1
     return header_votes >= data_votes

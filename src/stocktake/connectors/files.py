@@ -551,7 +551,19 @@ class FilesConnector(Connector):
         """Missing-value tokens that alone keep text columns from being numbers, and those columns.
 
         A column qualifies when every value is a number or one of MISSING_NUMBER_TOKENS, with at
-        least one of each; codes with leading zeros (zip codes) are no numbers here either."""
+        least one of each; codes with leading zeros (zip codes) are no numbers here either. A
+        cheap look at the type sample finds the columns holding a token at all (most files have
+        none, and pay no casting pass); every row then confirms them."""
+        if not text_columns:
+            return [], []
+        tokens = ", ".join(sql_literal(t) for t in MISSING_NUMBER_TOKENS)
+        seen = ", ".join(f"bool_or({quote_duckdb(c)} IN ({tokens}))" for c in text_columns)
+        sample = f"(SELECT * FROM {as_text} LIMIT {CSV_SNIFF_ROWS})"
+        row = next(iter(self._conn.execute(f"SELECT {seen} FROM {sample}").fetchall()), ())
+        candidates = [c for c, has in zip(text_columns, row, strict=True) if has]
+        return self._numbers_but_tokens(as_text, candidates)
+
+    def _numbers_but_tokens(self, source: str, text_columns: list[str]) -> tuple[list[str], list[str]]:
         if not text_columns:
             return [], []
         tokens = ", ".join(sql_literal(t) for t in MISSING_NUMBER_TOKENS)
@@ -563,7 +575,7 @@ class FilesConnector(Connector):
                 f"AND NOT regexp_matches({c}, {_LEADING_ZERO}))) "
                 f"AND count(TRY_CAST({c} AS DOUBLE)) > 0, list(DISTINCT {c}) FILTER (WHERE {c} IN ({tokens}))"
             )
-        row = next(iter(self._conn.execute(f"SELECT {', '.join(parts)} FROM {as_text}").fetchall()), ())
+        row = next(iter(self._conn.execute(f"SELECT {', '.join(parts)} FROM {source}").fetchall()), ())
         found: set[str] = set()
         numbers: list[str] = []
         for index, column in enumerate(text_columns):
