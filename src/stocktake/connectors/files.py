@@ -56,6 +56,7 @@ CSV_SNIFF_ROWS = 100_000  # rows DuckDB samples to infer CSV column types
 # Written for a missing number by R (NA), spreadsheets (#N/A), SQL exports (NULL) and pandas
 # (None). A column of numbers and these reads as numbers with NULLs, as pandas would read it.
 MISSING_NUMBER_TOKENS = ("NA", "N/A", "n/a", "#N/A", "NULL", "null", "None")
+_MISSING_NUMBER_TOKENS_SQL = ", ".join(sql_literal(t) for t in MISSING_NUMBER_TOKENS)
 JSON_SNIFF_RECORDS = 20_000
 MAX_LINE_BYTES = 256 * 1024 * 1024  # the longest CSV line read (DuckDB's default is 2 MB)
 _LEADING_ZERO = "'^ *[+-]?0[0-9]'"
@@ -556,7 +557,7 @@ class FilesConnector(Connector):
         none, and pay no casting pass); every row then confirms them."""
         if not text_columns:
             return [], []
-        tokens = ", ".join(sql_literal(t) for t in MISSING_NUMBER_TOKENS)
+        tokens = _MISSING_NUMBER_TOKENS_SQL
         seen = ", ".join(f"bool_or({quote_duckdb(c)} IN ({tokens}))" for c in text_columns)
         sample = f"(SELECT * FROM {as_text} LIMIT {CSV_SNIFF_ROWS})"
         row = next(iter(self._conn.execute(f"SELECT {seen} FROM {sample}").fetchall()), ())
@@ -566,7 +567,7 @@ class FilesConnector(Connector):
     def _numbers_but_tokens(self, source: str, text_columns: list[str]) -> tuple[list[str], list[str]]:
         if not text_columns:
             return [], []
-        tokens = ", ".join(sql_literal(t) for t in MISSING_NUMBER_TOKENS)
+        tokens = _MISSING_NUMBER_TOKENS_SQL
         parts = []
         for column in text_columns:
             c = quote_duckdb(column)

@@ -291,9 +291,14 @@ def _dense_block(profile: ColumnProfile, samples: list[str], feats: ColumnFeatur
     feats.dense_labels = list(stats.keys())
 
 
+def shown_values(profile: ColumnProfile, samples: list[str] | None = None) -> list[str]:
+    """What the profile shows of the values, then the non-empty `samples` sampled beyond it."""
+    return sample_values(profile) + [s for s in samples or [] if s]
+
+
 def column_features(name: str, profile: ColumnProfile, samples: list[str] | None = None) -> ColumnFeatures:
     """All features of one column; `samples` adds sampled values to those the profile shows."""
-    shown = sample_values(profile) + [s for s in samples or [] if s]
+    shown = shown_values(profile, samples)
     feats = ColumnFeatures()
     _name_block(name, feats)
     _value_block(shown, feats)

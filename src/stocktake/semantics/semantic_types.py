@@ -29,7 +29,7 @@ from stocktake.semantics.column_features import (
     column_features,
     encoder_features,
     name_text,
-    sample_values,
+    shown_values,
     value_texts,
 )
 from stocktake.semantics.validated_types import ruled_out
@@ -169,7 +169,7 @@ def classify_many(
     probs = model.probabilities(x)
     decisions = []
     for (_, profile, samples), f, row, p in zip(columns, feats, x, probs, strict=True):
-        excluded = ruled_out(sample_values(profile) + [s for s in samples or [] if s])
+        excluded = ruled_out(shown_values(profile, samples))
         allowed = np.array([c not in excluded for c in model.classes])
         # Condition on what the validators showed: the ruled-out types get probability 0 and
         # the rest share what they held (P(type | features, not ruled out)).
