@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: demo test test-all test-browser test-spark test-bare lint format bench clean
+.PHONY: demo test test-all test-browser test-spark test-kills test-bare lint format bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ test-browser: $(VENV)/.dev
 # The conformance suite on Spark local mode (Java 17): the same declarations, the same results.
 test-spark: $(VENV)/.dev
 	$(BIN)/python -m pytest -q -m spark tests/engines/test_spark_conformance.py
+
+# SIGKILL `stocktake scan` 20 times (the default run kills 6): its own CI step, so it does not
+# crowd the default run's 10 minutes.
+test-kills: $(VENV)/.dev
+	STOCKTAKE_KILLS=20 $(BIN)/python -m pytest -q tests/robustness/test_kill_scan.py
 
 test-all: $(VENV)/.dev
 	$(BIN)/python -m pytest -q -m ''
