@@ -1,11 +1,19 @@
-"""What values rule out: PII types none of a column's shown values could be."""
+"""What values rule out: PII types none of a column's shown values could be, numbers without
+digits, dates no date part holds."""
 
 from __future__ import annotations
 
 import pytest
 
 from stocktake.core.semantic_types import SemanticType as T
-from stocktake.semantics.validated_types import could_be_identity_number, could_be_phone, ruled_out
+from stocktake.semantics.validated_types import (
+    NUMBERS,
+    PII_CHECKS,
+    could_be_dates,
+    could_be_identity_number,
+    could_be_phone,
+    ruled_out,
+)
 
 
 @pytest.mark.parametrize(
@@ -32,10 +40,36 @@ def test_could_be_identity_number(value: str, ok: bool) -> None:
 
 
 def test_strict_validators_for_worldwide_syntaxes() -> None:
-    assert ruled_out(["li.na@qq.com", "10.0.0.1"]) == {T.BANK_CARD, T.PHONE, T.ID_CARD}
-    assert ruled_out(["4111 1111 1111 1111"]) == {T.EMAIL, T.IP_ADDRESS, T.PHONE}  # 16 digits: no phone
+    assert ruled_out(["li.na@qq.com", "10.0.0.1"]) & set(PII_CHECKS) == {T.BANK_CARD, T.PHONE, T.ID_CARD}
+    assert ruled_out(["4111 1111 1111 1111"]) & set(PII_CHECKS) == {
+        T.EMAIL,
+        T.IP_ADDRESS,
+        T.PHONE,
+    }  # no phone
     # 16 digits failing Luhn are no card; they could still be a phone or an identity number.
     assert T.BANK_CARD in ruled_out(["4111111111111112"])
+
+
+def test_numbers_need_a_digit() -> None:
+    assert set(NUMBERS) <= ruled_out(["carni", "herbi", "omni"])
+    assert not set(NUMBERS) & ruled_out(["yes", "no", "12.5 kg"]), "one value with a digit keeps them"
+    assert T.RATING not in ruled_out(["good", "bad"]), "words rate too"
+    # A column the source typed boolean holds flags, whatever its values are shown as.
+    assert set(NUMBERS) | {T.DATE} <= ruled_out(["1", "0"], "boolean")
+    assert not set(NUMBERS) & ruled_out(["1", "0"], "integer")
+
+
+@pytest.mark.parametrize(
+    ("values", "ok"),
+    [
+        (["1", "12", "31"], True), (["1950", "2030"], True), (["20240105", "19991231"], True),
+        (["2024-01-05"], True), (["3.5", "12"], True), (["Jan", "Feb"], True),
+        (["1", "56", "23"], False), (["0", "1"], False), (["20241305"], False), (["12", "2024"], False),
+    ],
+)  # fmt: skip
+def test_whole_numbers_are_dates_only_when_one_date_part_holds_them(values: list[str], ok: bool) -> None:
+    assert could_be_dates(values) is ok
+    assert (T.DATE in ruled_out(values)) is not ok
 
 
 def test_nothing_to_check_rules_nothing_out() -> None:

@@ -169,7 +169,7 @@ def classify_many(
     probs = model.probabilities(x)
     decisions = []
     for (_, profile, samples), f, row, p in zip(columns, feats, x, probs, strict=True):
-        excluded = ruled_out(shown_values(profile, samples))
+        excluded = ruled_out(shown_values(profile, samples), profile.logical_type)
         allowed = np.array([c not in excluded for c in model.classes])
         # Condition on what the validators showed: the ruled-out types get probability 0 and
         # the rest share what they held (P(type | features, not ruled out)).
@@ -181,7 +181,7 @@ def classify_many(
         evidence = _evidence(f, row, model.coef[best])
         top = int(np.argmax(p))
         if top != best:
-            evidence = [f"{model.classes[top]} {p[top]:.2f} ruled out: no shown value validates", *evidence]
+            evidence = [f"{model.classes[top]} {p[top]:.2f} ruled out by the shown values", *evidence]
         if confidence < threshold:
             evidence = [f"best guess {chosen} {confidence:.2f} < threshold {threshold:.2f}", *evidence]
             chosen = SemanticType.UNKNOWN
