@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from stocktake.semantics.gazetteer import is_country, is_region
 from stocktake.semantics.pii import (
     is_bank_card,
     is_cn_resident_id,
@@ -286,6 +287,9 @@ def _dense_block(profile: ColumnProfile, samples: list[str], feats: ColumnFeatur
         "bare digits a number plan accepts": _share(samples, is_plan_number),
         "valid email": _share(samples, is_email),
         "valid IP address": _share(samples, is_ip_address),
+        # Lookups in ISO 3166 (semantics/gazetteer.py): 约旦 is a country, 浙江 a province.
+        "values: country names": _share(samples, is_country),
+        "values: state or province names": _share(samples, is_region),
     }  # fmt: skip
     feats.dense = list(stats.values())
     feats.dense_labels = list(stats.keys())
