@@ -235,15 +235,44 @@ def test_missing_tokens_in_text_alone_stay_text(tmp_path: Path, opened: Any) -> 
     assert "missing_tokens" not in asset.read_options
 
 
-def test_typed_read_failing_late_falls_back_to_text(tmp_path: Path, opened: Any, monkeypatch: Any) -> None:
+def test_a_late_bad_value_keeps_only_its_column_as_text(
+    tmp_path: Path, opened: Any, monkeypatch: Any
+) -> None:
+    # Past the type sample one `day` is a word and one `n` is `n/a`: `day` alone becomes text,
+    # `n/a` reads as missing (R's habit), and the other columns keep their types.
     monkeypatch.setattr(files, "CSV_SNIFF_ROWS", 50)
-    data = [["n", "day"], *[[str(i), "2024-01-01"] for i in range(3000)], ["n/a", "soon"]]
+    data = [
+        ["n", "day", "x"],
+        *[[str(i), "2024-01-01", f"{i}.5"] for i in range(3000)],
+        ["n/a", "soon", "1.5"],
+    ]
     connector = opened(write_csv(tmp_path / "late_types.csv", data))
     asset = only(connector)
-    assert set(types(asset).values()) == {"string"}
-    assert asset.read_options["all_varchar"] is True
+    assert types(asset) == {"n": "integer", "day": "string", "x": "float"}
+    assert asset.read_options["all_varchar"] is False
+    assert asset.read_options["missing_tokens"] == "n/a"
     assert asset.row_count == 3001
-    assert any(n.startswith("typed reading failed") for n in asset.notes)
+    assert rows(connector, asset, "day")[-1] == (None, "soon", 1.5)
+    assert any(n.startswith("column day kept as text: line 3,002") for n in asset.notes), asset.notes
+    assert any(n.startswith("'n/a' stands for a missing value") for n in asset.notes), asset.notes
+
+
+def test_a_late_bad_value_in_two_columns(tmp_path: Path, opened: Any, monkeypatch: Any) -> None:
+    monkeypatch.setattr(files, "CSV_SNIFF_ROWS", 50)
+    data = [
+        ["n", "day", "x"],
+        *[[str(i), "2024-01-01", "0.5"] for i in range(3000)],
+        ["7", "2024-01-02", "abc"],
+    ]
+    data.append(["x7", "2024-01-03", "0.5"])
+    connector = opened(write_csv(tmp_path / "late_types.csv", data))
+    asset = only(connector)
+    assert types(asset) == {"n": "string", "day": "date", "x": "string"}
+    assert "missing_tokens" not in asset.read_options
+    assert asset.row_count == 3002
+    kept = [n for n in asset.notes if "kept as text" in n]
+    assert [n.split(":")[0] for n in kept] == ["column n kept as text", "column x kept as text"]
+    assert "line 3,003" in kept[0] and "line 3,002" in kept[1]
 
 
 def test_ragged_rows_are_padded(tmp_path: Path, opened: Any) -> None:

@@ -541,12 +541,60 @@ class FilesConnector(Connector):
         try:
             row_count = self._count(source, [c for c, t in columns.items() if t != "VARCHAR"])
         except duckdb.ConversionException as exc:
-            found.append(f"typed reading failed, so every column is read as text ({one_line(exc)})")
-            source = as_text
-            extra = {k: v for k, v in formats.items() if k in ("skip", "comment")} | {"all_varchar": True}
-            row_count = self._count(source, [])
+            # A value beyond the type sample does not fit its column's type: find which columns,
+            # and keep only those as text (or read a late `NA` as missing), not the whole file.
+            failing = self._failing_columns(path, {**pinned, **formats, "columns": columns})
+            if failing and "nullstr" not in options:
+                tokens, numbers = self._numbers_but_tokens(as_text, list(failing))
+                if tokens:
+                    spelled = ", ".join(repr(t) for t in tokens)
+                    notes.append(
+                        f"{spelled} stands for a missing value and is read as NULL: after the first "
+                        f"{CSV_SNIFF_ROWS:,} rows it is the only text in column"
+                        f"{'s' if len(numbers) > 1 else ''} {', '.join(numbers)}"
+                    )
+                    planned = self._typed_csv(path, {**options, "nullstr": ["", *tokens]}, notes)
+                    return planned[0], planned[1], {**planned[2], "missing_tokens": ",".join(tokens)}
+            kept = {c: "VARCHAR" if c in failing else t for c, t in columns.items()}
+            retry = table_function("read_csv", path, {**pinned, **formats, "columns": kept})
+            try:
+                if not failing:
+                    raise exc
+                row_count = self._count(retry, [c for c, t in kept.items() if t != "VARCHAR"])
+            except duckdb.ConversionException as still:
+                found.append(f"typed reading failed, so every column is read as text ({one_line(still)})")
+                source = as_text
+                extra = {k: v for k, v in formats.items() if k in ("skip", "comment")} | {"all_varchar": True}
+                row_count = self._count(source, [])
+            else:
+                source = retry
+                found += [
+                    f"column {c} kept as text: line {line:,} does not read as {columns[c]}, the type "
+                    f"its first {CSV_SNIFF_ROWS:,} rows showed"
+                    for c, line in failing.items()
+                ]
         notes.extend(found)
         return source, row_count, extra
+
+    def _failing_columns(self, path: Path, options: dict[str, object]) -> dict[str, int]:
+        """Typed columns with a value that does not convert, each with the first line where one
+        does not: DuckDB's rejects table, filled by one pass that skips (only counts) bad rows."""
+        typed = [c for c, t in dict(options["columns"]).items() if t != "VARCHAR"]  # type: ignore[call-overload]
+        tables = {"rejects_table": "stocktake_rejects", "rejects_scan": "stocktake_reject_scans"}
+        drop = "DROP TABLE IF EXISTS stocktake_rejects; DROP TABLE IF EXISTS stocktake_reject_scans"
+        try:
+            self._conn.execute(drop)
+            self._count(table_function("read_csv", path, {**options, "store_rejects": True, **tables}), typed)
+            rows = self._conn.execute(
+                "SELECT column_name, min(line) FROM stocktake_rejects WHERE error_type = 'CAST' "
+                "GROUP BY column_name"
+            ).fetchall()
+        except duckdb.Error:
+            return {}  # the caller then reads every column as text, as before
+        finally:
+            self._conn.execute(drop)
+        order = {c: i for i, c in enumerate(typed)}
+        return {str(c): int(line) for c, line in sorted(rows, key=lambda r: order.get(r[0], len(order)))}
 
     def _missing_number_tokens(self, as_text: str, text_columns: list[str]) -> tuple[list[str], list[str]]:
         """Missing-value tokens that alone keep text columns from being numbers, and those columns.

@@ -73,9 +73,14 @@ def region_names() -> frozenset[str]:
     return frozenset(normalise(n) for n in names if n)
 
 
+# The longest names are about 60 characters; longer values (reviews, a 50 MB cell) are not
+# normalised only to be missed.
+_LONGEST = 80
+
+
 def is_country(value: str) -> bool:
-    return normalise(value) in country_names()
+    return len(value) <= _LONGEST and normalise(value) in country_names()
 
 
 def is_region(value: str) -> bool:
-    return normalise(value) in region_names()
+    return len(value) <= _LONGEST and normalise(value) in region_names()
