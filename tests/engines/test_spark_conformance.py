@@ -130,6 +130,33 @@ def test_every_check_kind_agrees_on_spark(spark):
     assert "'statuss'" in by_name["typo_in_rule"].error
 
 
+def test_csv_missing_tokens_and_late_text_read_alike_on_spark(spark, tmp_path: Path, monkeypatch: Any):
+    """R's `NA` read as NULL (file-wide, as DuckDB's nullstr does), and a column kept as text
+    for a value after the type sample: Spark's reader gives the same profiles, not a cast error."""
+    from stocktake.connectors import files
+    from stocktake.engines.spark import spark_engine_for_files
+
+    monkeypatch.setattr(files, "CSV_SNIFF_ROWS", 50)
+    lines = ["city,sales,ratio,day", *(f"Austin,{i},{i / 4},2024-01-{i % 28 + 1:02d}" for i in range(3000))]
+    lines += ["NA,NA,0.5,2024-02-01", "Waco,7,NA,soon"]
+    path = tmp_path / "txhousing.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with open_source(str(path)) as connector:
+        (asset,) = connector.discover()
+        duck_profiles = profile_asset(connector.engine(), asset)
+        engine = spark_engine_for_files(connector, [asset])
+        try:
+            spark_profiles = profile_asset(engine, asset)
+        finally:
+            engine.close()
+    assert asset.read_options["missing_tokens"] == "NA"
+    assert {c.name: c.logical_type for c in asset.columns} == {
+        "city": "string", "sales": "integer", "ratio": "float", "day": "string",
+    }  # fmt: skip
+    assert [p.null_count for p in spark_profiles if p.column in ("sales", "city")] == [1, 1]
+    assert_same_profiles(spark_profiles, {p.column: p for p in duck_profiles})
+
+
 def test_csv_spark_cannot_read_is_handed_over_as_arrow(spark, tmp_path: Path):
     """Decimal commas: Spark's CSV reader has no such option, so DuckDB reads and Spark profiles."""
     from stocktake.engines.spark import spark_engine_for_files

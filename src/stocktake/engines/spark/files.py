@@ -152,13 +152,18 @@ def _typed(raw: DataFrame, asset: Asset, parse_formats: bool) -> DataFrame:
     from pyspark.sql import functions as F
 
     options = asset.read_options
+    # Missing-value tokens (`NA`) DuckDB read as NULL file-wide (connectors/files.py): NULL
+    # here too, before any cast, which Spark's ANSI mode would fail on them.
+    tokens = [t for t in str(options.get("missing_tokens") or "").split(",") if t]
     columns = []
     for col in asset.columns:
         value = F.col("`" + col.name.replace("`", "``") + "`")
+        if tokens:
+            value = F.when(value.isin(tokens), F.lit(None)).otherwise(value)
         target = spark_type(col.engine_type) if parse_formats else None
         fmt = options.get("dateformat" if col.logical_type == "date" else "timestampformat")
         if target is None or target in {"STRING", "BINARY"}:
-            columns.append(value)
+            columns.append(value.alias(col.name))
         elif fmt and col.logical_type in TEMPORAL_TYPES and target == "DATE":
             columns.append(F.to_date(value, java_pattern(str(fmt))).alias(col.name))
         elif fmt and col.logical_type in TEMPORAL_TYPES and target == "TIMESTAMP_NTZ":
