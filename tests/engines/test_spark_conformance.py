@@ -62,6 +62,20 @@ def assert_same_profiles(profiles: list, expected: dict) -> None:
         assert got == want, p.column
 
 
+def profiled_by_both(path: Path) -> tuple[Any, list, list]:
+    """The files connector discovers `path`; DuckDB profiles it, then Spark reads and profiles it."""
+    from stocktake.engines.spark import spark_engine_for_files
+
+    with open_source(str(path)) as connector:
+        (asset,) = connector.discover()
+        duck_profiles = profile_asset(connector.engine(), asset)
+        engine = spark_engine_for_files(connector, [asset])
+        try:
+            return asset, duck_profiles, profile_asset(engine, asset)
+        finally:
+            engine.close()
+
+
 def finding_summary(findings: list) -> list:
     return sorted((f.type, tuple(f.columns), f.rows.count, str(f.rows.keys)) for f in findings)
 
@@ -83,7 +97,6 @@ def test_catalog_table_profiles_and_findings_match_duckdb(spark):
 @pytest.mark.parametrize("fmt", ["parquet", "csv", "jsonl"])
 def test_files_read_by_spark_profile_like_duckdb(spark, tmp_path: Path, fmt: str):
     """The files connector discovers; Spark reads the file itself and profiles it."""
-    from stocktake.engines.spark import spark_engine_for_files
 
     conn = duckdb.connect()
     conn.execute(
@@ -95,14 +108,7 @@ def test_files_read_by_spark_profile_like_duckdb(spark, tmp_path: Path, fmt: str
     path = tmp_path / f"events.{fmt}"
     conn.execute(f"COPY events TO '{path}' ({options})")
     conn.close()
-    with open_source(str(path)) as connector:
-        (asset,) = connector.discover()
-        duck_profiles = profile_asset(connector.engine(), asset)
-        engine = spark_engine_for_files(connector, [asset])
-        try:
-            spark_profiles = profile_asset(engine, asset)
-        finally:
-            engine.close()
+    asset, duck_profiles, spark_profiles = profiled_by_both(path)
     assert not asset.notes  # read by Spark's own reader, not handed over from DuckDB
     assert_same_profiles(spark_profiles, {p.column: p for p in duck_profiles})
 
@@ -134,21 +140,13 @@ def test_csv_missing_tokens_and_late_text_read_alike_on_spark(spark, tmp_path: P
     """R's `NA` read as NULL (file-wide, as DuckDB's nullstr does), and a column kept as text
     for a value after the type sample: Spark's reader gives the same profiles, not a cast error."""
     from stocktake.connectors import files
-    from stocktake.engines.spark import spark_engine_for_files
 
     monkeypatch.setattr(files, "CSV_SNIFF_ROWS", 50)
     lines = ["city,sales,ratio,day", *(f"Austin,{i},{i / 4},2024-01-{i % 28 + 1:02d}" for i in range(3000))]
     lines += ["NA,NA,0.5,2024-02-01", "Waco,7,NA,soon"]
     path = tmp_path / "txhousing.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with open_source(str(path)) as connector:
-        (asset,) = connector.discover()
-        duck_profiles = profile_asset(connector.engine(), asset)
-        engine = spark_engine_for_files(connector, [asset])
-        try:
-            spark_profiles = profile_asset(engine, asset)
-        finally:
-            engine.close()
+    asset, duck_profiles, spark_profiles = profiled_by_both(path)
     assert asset.read_options["missing_tokens"] == "NA"
     assert {c.name: c.logical_type for c in asset.columns} == {
         "city": "string", "sales": "integer", "ratio": "float", "day": "string",
