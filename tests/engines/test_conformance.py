@@ -86,3 +86,13 @@ def test_profiles_and_findings_agree_across_engines(db_scratch):
         (f.type, tuple(f.columns), f.rows.count, str(f.rows.keys)) for f in expected_findings
     )
     assert {f.type for f in findings} >= {"missing_partition", "future_timestamp", "out_of_range"}
+
+
+def test_an_all_null_column_has_zero_distinct_values_on_every_engine(db_scratch):
+    # The grouped engines (DuckDB, PostgreSQL) have no groups to count here; the others count 0.
+    db_scratch.create_table("blanks", [("id", "INTEGER"), ("note", "VARCHAR(20)")], [(1, None), (2, None)])
+    with db_scratch.open() as connector:
+        (asset,) = [a for a in connector.discover() if a.name == "blanks"]
+        profiles = {p.column: p for p in profile_asset(connector.engine(), asset)}
+    assert (profiles["note"].null_count, profiles["note"].distinct_count) == (2, 0)
+    assert profiles["id"].distinct_count == 2

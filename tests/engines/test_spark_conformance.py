@@ -155,6 +155,30 @@ def test_csv_missing_tokens_and_late_text_read_alike_on_spark(spark, tmp_path: P
     assert_same_profiles(spark_profiles, {p.column: p for p in duck_profiles})
 
 
+def test_csv_with_an_unclosed_quote_reads_alike_on_spark(spark, tmp_path: Path):
+    """DuckDB reads such a file without quoting; Spark with its default quote would read one row."""
+    from stocktake.engines.spark.files import HANDED_OVER_NOTE
+
+    path = tmp_path / "unclosed.csv"
+    path.write_text('id,name,price\n1,"Alpha,10\n2,Beta,20\n3,Gamma,30\n4,Delta,40\n', encoding="utf-8")
+    asset, duck_profiles, spark_profiles = profiled_by_both(path)
+    assert asset.read_options["unclosed_quote"] == '"' and HANDED_OVER_NOTE not in asset.notes
+    assert [p.non_null_count for p in spark_profiles] == [4, 4, 4]
+    assert_same_profiles(spark_profiles, {p.column: p for p in duck_profiles})
+
+
+@pytest.mark.parametrize("name", ["utf16_bom.csv", "utf8_bom.csv", "header_only.csv", "ragged_rows.csv"])
+def test_bad_input_corpus_reads_alike_on_spark(spark, name: str):
+    """Files of the robustness corpus (tests/data/bad) Spark reads itself: UTF-16 with a BOM
+    (Java's charset name, not Python's), a header and no rows, ragged rows."""
+    from stocktake.engines.spark.files import HANDED_OVER_NOTE
+
+    path = Path(__file__).resolve().parents[1] / "data" / "bad" / name
+    asset, duck_profiles, spark_profiles = profiled_by_both(path)
+    assert HANDED_OVER_NOTE not in asset.notes
+    assert_same_profiles(spark_profiles, {p.column: p for p in duck_profiles})
+
+
 def test_csv_spark_cannot_read_is_handed_over_as_arrow(spark, tmp_path: Path):
     """Decimal commas: Spark's CSV reader has no such option, so DuckDB reads and Spark profiles."""
     from stocktake.engines.spark import spark_engine_for_files

@@ -226,7 +226,13 @@ class Profiler:
     def _fill_details(
         self, asset: Asset, col: ColumnSchema, prof: ColumnProfile, small: bool, null_like_possible: bool
     ) -> None:
-        if prof.non_null_count == 0 or col.logical_type in {"binary", "other"}:
+        if col.logical_type in {"binary", "other"}:
+            return
+        if prof.non_null_count == 0:
+            # Nothing to group: the grouped engines would leave the count unset where the others
+            # counted 0 distinct values.
+            if prof.distinct_count is None:
+                prof.distinct_count, prof.distinct_exact = 0, True
             return
         n = prof.non_null_count
         near_unique = (prof.distinct_count or 0) >= self.options.near_unique_share * n

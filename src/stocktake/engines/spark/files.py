@@ -118,13 +118,16 @@ def _native_frame(engine: SparkEngine, asset: Asset) -> DataFrame | None:
     if asset.format in {"csv", "tsv"}:
         if options.get("transcoded") or options.get("skip") or options.get("decimal_separator") == ",":
             return None
-        escape = options.get("escape") or options.get("quote") or '"'
+        # An unclosed quote made DuckDB read without quoting (quote ""): Spark's empty quote
+        # turns quoting off the same way, where its default would swallow the rest of the file.
+        quote = '"' if options.get("quote") is None else str(options["quote"])
+        escape = options.get("escape") or quote or "\\"
         reader = reader.options(
             sep=options.get("delimiter") or ",",
-            quote=options.get("quote") or '"',
+            quote=quote,
             escape=escape,
             header=bool(options.get("header")),
-            encoding=_java_charset(str(options.get("encoding") or "utf-8")),
+            encoding=_java_charset(str(options.get("encoding") or "utf-8"), bool(options.get("bom"))),
             multiLine=(asset.byte_size or 0) <= MULTILINE_MAX_BYTES,
             mode="PERMISSIVE",
             ignoreLeadingWhiteSpace=False,
@@ -173,8 +176,14 @@ def _typed(raw: DataFrame, asset: Asset, parse_formats: bool) -> DataFrame:
     return raw.select(*columns)
 
 
-def _java_charset(encoding: str) -> str:
-    return {"utf-8-sig": "UTF-8", "gbk": "GBK", "gb18030": "GB18030"}.get(encoding.lower(), encoding)
+def _java_charset(encoding: str, bom: bool = False) -> str:
+    """Java's name for a Python codec name (`utf-16-le` is `UTF-16LE`). With a byte-order mark,
+    plain UTF-16/32 lets Java read the mark and skip it, as Python's decoder does."""
+    name = encoding.lower().replace("_", "-")
+    if name.startswith(("utf-16", "utf-32")):
+        width = name[:6]
+        return width.upper() if bom else width.upper() + name[6:].replace("-", "").upper()
+    return {"utf-8-sig": "UTF-8", "gbk": "GBK", "gb18030": "GB18030"}.get(name, encoding)
 
 
 def _through_arrow(engine: SparkEngine, asset: Asset, fallback: Engine) -> DataFrame:
