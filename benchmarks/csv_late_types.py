@@ -44,7 +44,7 @@ def late_table(folder: Path, rows: int, seed: int = 0) -> Path:
 def discover(folder: Path, per_column: bool) -> tuple[float, dict[str, str]]:
     original = files.FilesConnector._failing_columns
     if not per_column:
-        files.FilesConnector._failing_columns = lambda self, path, options: {}  # type: ignore[method-assign]
+        files.FilesConnector._failing_columns = lambda self, path, options, typed: {}  # type: ignore[method-assign]
     try:
         started = time.perf_counter()
         connector = FilesConnector(str(folder))

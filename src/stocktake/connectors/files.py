@@ -516,13 +516,9 @@ class FilesConnector(Connector):
                 as_text, [c for c, t in columns.items() if t == "VARCHAR"]
             )
             if tokens:
-                spelled = ", ".join(repr(t) for t in tokens)
-                notes.append(
-                    f"{spelled} stands for a missing value and is read as NULL: otherwise only numbers "
-                    f"in column{'s' if len(numbers) > 1 else ''} {', '.join(numbers)}"
+                return self._tokens_as_missing(
+                    path, options, notes, tokens, numbers, "otherwise only numbers"
                 )
-                planned = self._typed_csv(path, {**options, "nullstr": ["", *tokens]}, notes)
-                return planned[0], planned[1], {**planned[2], "missing_tokens": ",".join(tokens)}
         numeric = [c for c, t in columns.items() if logical_type(t) in NUMERIC_TYPES]
         if numeric:  # the sample may have missed them: look at every row
             checks = ", ".join(
@@ -538,48 +534,63 @@ class FilesConnector(Connector):
                     )
         source = table_function("read_csv", path, {**pinned, **formats, "columns": columns})
         extra: dict[str, Scalar] = {**formats, "all_varchar": False}
+        typed = [c for c, t in columns.items() if t != "VARCHAR"]
         try:
-            row_count = self._count(source, [c for c, t in columns.items() if t != "VARCHAR"])
+            row_count = self._count(source, typed)
         except duckdb.ConversionException as exc:
             # A value beyond the type sample does not fit its column's type: find which columns,
             # and keep only those as text (or read a late `NA` as missing), not the whole file.
-            failing = self._failing_columns(path, {**pinned, **formats, "columns": columns})
+            typed_read = {**pinned, **formats, "columns": columns}
+            failing = self._failing_columns(path, typed_read, typed)
             if failing and "nullstr" not in options:
                 tokens, numbers = self._numbers_but_tokens(as_text, list(failing))
                 if tokens:
-                    spelled = ", ".join(repr(t) for t in tokens)
-                    notes.append(
-                        f"{spelled} stands for a missing value and is read as NULL: after the first "
-                        f"{CSV_SNIFF_ROWS:,} rows it is the only text in column"
-                        f"{'s' if len(numbers) > 1 else ''} {', '.join(numbers)}"
-                    )
-                    planned = self._typed_csv(path, {**options, "nullstr": ["", *tokens]}, notes)
-                    return planned[0], planned[1], {**planned[2], "missing_tokens": ",".join(tokens)}
-            kept = {c: "VARCHAR" if c in failing else t for c, t in columns.items()}
-            retry = table_function("read_csv", path, {**pinned, **formats, "columns": kept})
-            try:
-                if not failing:
-                    raise exc
-                row_count = self._count(retry, [c for c, t in kept.items() if t != "VARCHAR"])
-            except duckdb.ConversionException as still:
-                found.append(f"typed reading failed, so every column is read as text ({one_line(still)})")
+                    after = f"after the first {CSV_SNIFF_ROWS:,} rows it is the only text"
+                    return self._tokens_as_missing(path, options, notes, tokens, numbers, after)
+            reason: duckdb.ConversionException | None = exc
+            if failing:
+                kept = {c: "VARCHAR" if c in failing else t for c, t in columns.items()}
+                retry = table_function("read_csv", path, {**typed_read, "columns": kept})
+                try:
+                    row_count = self._count(retry, [c for c, t in kept.items() if t != "VARCHAR"])
+                except duckdb.ConversionException as still:
+                    reason = still
+                else:
+                    source, reason = retry, None
+                    found += [
+                        f"column {c} kept as text: line {line:,} does not read as {columns[c]}, the type "
+                        f"its first {CSV_SNIFF_ROWS:,} rows showed"
+                        for c, line in failing.items()
+                    ]
+            if reason is not None:
+                found.append(f"typed reading failed, so every column is read as text ({one_line(reason)})")
                 source = as_text
                 extra = {k: v for k, v in formats.items() if k in ("skip", "comment")} | {"all_varchar": True}
                 row_count = self._count(source, [])
-            else:
-                source = retry
-                found += [
-                    f"column {c} kept as text: line {line:,} does not read as {columns[c]}, the type "
-                    f"its first {CSV_SNIFF_ROWS:,} rows showed"
-                    for c, line in failing.items()
-                ]
         notes.extend(found)
         return source, row_count, extra
 
-    def _failing_columns(self, path: Path, options: dict[str, object]) -> dict[str, int]:
-        """Typed columns with a value that does not convert, each with the first line where one
-        does not: DuckDB's rejects table, filled by one pass that skips (only counts) bad rows."""
-        typed = [c for c, t in dict(options["columns"]).items() if t != "VARCHAR"]  # type: ignore[call-overload]
+    def _tokens_as_missing(
+        self,
+        path: Path,
+        options: dict[str, object],
+        notes: list[str],
+        tokens: list[str],
+        numbers: list[str],
+        where: str,
+    ) -> tuple[str, int, dict[str, Scalar]]:
+        """Plan the file again with `tokens` read as NULL (file-wide: DuckDB's nullstr), and say so."""
+        spelled = ", ".join(repr(t) for t in tokens)
+        notes.append(
+            f"{spelled} stands for a missing value and is read as NULL: {where} "
+            f"in column{'s' if len(numbers) > 1 else ''} {', '.join(numbers)}"
+        )
+        planned = self._typed_csv(path, {**options, "nullstr": ["", *tokens]}, notes)
+        return planned[0], planned[1], {**planned[2], "missing_tokens": ",".join(tokens)}
+
+    def _failing_columns(self, path: Path, options: dict[str, object], typed: list[str]) -> dict[str, int]:
+        """Columns of `typed` with a value that does not convert, each with the first line where
+        one does not: DuckDB's rejects table, filled by one pass that skips (only counts) bad rows."""
         tables = {"rejects_table": "stocktake_rejects", "rejects_scan": "stocktake_reject_scans"}
         drop = "DROP TABLE IF EXISTS stocktake_rejects; DROP TABLE IF EXISTS stocktake_reject_scans"
         try:
