@@ -13,7 +13,7 @@ from stocktake.semantics.gazetteer import is_country, is_region
         ("约旦", True, False), ("韩国", True, False), ("Brazil", True, False), (" brazil ", True, False),
         ("BRA", True, False), ("浙江", False, True), ("浙江省", False, True), ("广西壮族自治区", False, True),
         ("北京", False, True), ("Bayern", False, True), ("California", False, True), ("SP", False, True),
-        ("Guangdong", False, True),
+        ("Guangdong", False, True), ("new  york", False, True), ("Ｂａｙｅｒｎ", False, True),
         # Cities, continents, carriers and grading labs are neither.
         ("温州", False, False), ("Paris", False, False), ("亚洲", False, False), ("中国联通", False, False),
         ("GIA", False, False), ("f", False, False), ("", False, False),

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import gettext
 import re
-import unicodedata
 from functools import cache
+
+from stocktake.cleaning.normalise import comparison_key
 
 # Subdivision kinds that are towns or smaller, whatever level ISO gives them.
 _TOWN_LIKE = re.compile(
@@ -28,7 +29,8 @@ _PINYIN_KINDS = re.compile(r"\s+(Sheng|Shi|Zizhiqu|Zhuangzu Zizhiqu|Huizu Zizhiq
 
 
 def normalise(value: str) -> str:
-    return unicodedata.normalize("NFKC", value).strip().casefold()
+    """The lookup key: NFKC, whitespace and case folded (full-width 浙江 and `  bayern ` match)."""
+    return comparison_key(value, accents=False)
 
 
 def _chinese(domain: str) -> gettext.NullTranslations:
